@@ -1,0 +1,87 @@
+//! Views: a dossier as one actor may see it. Hosts show views, never raw dossiers.
+
+use super::Change;
+use crate::criteria::CriteriaSet;
+use crate::dossier::Dossier;
+use crate::error::{Error, Result};
+use crate::format::{Tag, Version, ViewFormat};
+use crate::scoring::{Results, compute};
+use crate::unit::{Actor, Role};
+use serde::{Deserialize, Serialize};
+
+/// A dossier as an actor may see it: before the review is released, a unit (or a viewer) sees
+/// the explanation requests that were sent, but no review scores, review opinions, pending flags
+/// or review history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierView {
+    format: Tag<ViewFormat>,
+    format_version: Version<ViewFormat>,
+    /// The role the view was made for.
+    pub role: Role,
+    /// Whether the review is included.
+    pub review_visible: bool,
+    /// The dossier, with what the actor may not see removed.
+    pub dossier: Dossier,
+}
+
+impl DossierView {
+    /// The results as this actor may see them.
+    pub fn results(&self, set: &CriteriaSet) -> Result<Results> {
+        compute(set, &self.dossier, self.review_visible)
+    }
+
+    /// The JSON form.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a view always serializes")
+    }
+}
+
+/// Whether `actor` may read `dossier` at all.
+pub(crate) fn check_read(dossier: &Dossier, actor: &Actor) -> Result<()> {
+    match actor.role {
+        Role::Unit if actor.unit != dossier.unit => Err(Error::Forbidden {
+            command: None,
+            reason: format!(
+                "dossier `{}` belongs to unit `{}`; you belong to unit `{}`",
+                dossier.id, dossier.unit, actor.unit
+            ),
+        }),
+        Role::Reviewer if actor.unit != dossier.assessing_unit => Err(Error::Forbidden {
+            command: None,
+            reason: format!(
+                "dossier `{}` is reviewed by unit `{}`; you belong to unit `{}`",
+                dossier.id, dossier.assessing_unit, actor.unit
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The view of `dossier` for `actor`; `forbidden` for a unit of another unit or a reviewer of
+/// another assessing unit.
+pub fn view(dossier: &Dossier, actor: &Actor) -> Result<DossierView> {
+    check_read(dossier, actor)?;
+    let full = matches!(actor.role, Role::Reviewer | Role::Admin) || dossier.review_released;
+    let mut d = dossier.clone();
+    if !full {
+        for e in &mut d.entries {
+            e.review_score = None;
+            e.review_opinion.clear();
+            if e.request.as_ref().is_some_and(|r| r.round.is_none()) {
+                e.request = None;
+            }
+        }
+        for r in &mut d.rounds {
+            r.review.clear();
+        }
+        d.history
+            .retain(|e| !matches!(e.change, Change::ReviewSaved { .. }));
+    }
+    Ok(DossierView {
+        format: Tag::default(),
+        format_version: Version::default(),
+        role: actor.role,
+        review_visible: full,
+        dossier: d,
+    })
+}
