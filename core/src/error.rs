@@ -236,10 +236,7 @@ pub enum Error {
     },
 
     /// A criteria set that does not pass validation.
-    #[error(
-        "invalid criteria set: {message}{}",
-        offending_code.as_deref().map(|c| format!(" (at `{c}`)")).unwrap_or_default()
-    )]
+    #[error("invalid criteria set: {message}{}", where_in_set(offending_code, path))]
     InvalidCriteriaSet {
         /// The code of the offending group, criterion or band, when there is one.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,6 +273,15 @@ pub enum Error {
         /// Whether trying again later may succeed (a busy or unreachable database).
         transient: bool,
     },
+}
+
+fn where_in_set(code: &Option<String>, path: &str) -> String {
+    match (code, path.is_empty()) {
+        (Some(c), true) => format!(" (at `{c}`)"),
+        (Some(c), false) => format!(" (at `{c}`, {path})"),
+        (None, false) => format!(" (at {path})"),
+        (None, true) => String::new(),
+    }
 }
 
 fn list_states(s: &[State]) -> String {

@@ -153,6 +153,7 @@ fn two() -> u32 {
 struct Located<'a> {
     text: &'a str,
     spans: &'a HashMap<String, Range<usize>>,
+    doc: &'a Value,
 }
 
 impl Located<'_> {
@@ -179,7 +180,7 @@ impl Located<'_> {
                     (false, false) => format!("{base}.{path}"),
                 };
                 Error::InvalidCriteriaSet {
-                    offending_code: None,
+                    offending_code: super::code_at_path(self.doc, &full),
                     path: self.at(&full),
                     message,
                 }
@@ -206,9 +207,10 @@ pub(crate) fn parse(text: &str) -> Result<CriteriaSet> {
     let loc = Located {
         text,
         spans: &conv.spans,
+        doc: &conv.value,
     };
     let header: CompactHeader =
-        crate::error::from_json_value(conv.value).map_err(|e| loc.error("", e))?;
+        crate::error::from_json_value(conv.value.clone()).map_err(|e| loc.error("", e))?;
     let _ = (header.format, header.format_version);
 
     // Groups: each names its parent (or none for a top-level group).

@@ -335,13 +335,14 @@ impl CriteriaSet {
 
     /// Reads and validates the JSON form.
     pub fn from_json(text: &str) -> Result<Self> {
-        let doc: CriteriaSetDoc = crate::error::from_json_str(text).map_err(as_set_error)?;
-        Self::from_doc(doc)
+        let value: serde_json::Value = crate::error::from_json_str(text).map_err(|e| as_set_error(e, None))?;
+        Self::from_json_value(value)
     }
 
     /// Reads and validates a JSON value.
     pub fn from_json_value(value: serde_json::Value) -> Result<Self> {
-        let doc: CriteriaSetDoc = crate::error::from_json_value(value).map_err(as_set_error)?;
+        let doc: CriteriaSetDoc = crate::error::from_json_value(value.clone())
+            .map_err(|e| as_set_error(e, Some(&value)))?;
         Self::from_doc(doc)
     }
 
@@ -554,14 +555,38 @@ impl<'de> Deserialize<'de> for CriteriaSet {
     }
 }
 
-/// Malformed set documents are reported as `invalid_criteria_set`, with the JSON path.
-fn as_set_error(e: Error) -> Error {
+/// Malformed set documents are reported as `invalid_criteria_set`, with the JSON path and the
+/// code of the group or criterion the path runs through.
+pub(crate) fn as_set_error(e: Error, doc: Option<&serde_json::Value>) -> Error {
     match e {
         Error::InvalidInput { path, message } => Error::InvalidCriteriaSet {
-            offending_code: None,
+            offending_code: doc.and_then(|d| code_at_path(d, &path)),
             path,
             message,
         },
         other => other,
     }
+}
+
+/// The `code` of the deepest group or criterion a path like `groups[0].criteria[2].cases[1]`
+/// passes through (`group[1]` and `criterion[3]` for the compact form).
+pub(crate) fn code_at_path(doc: &serde_json::Value, path: &str) -> Option<String> {
+    let mut node = doc;
+    let mut found = None;
+    for seg in path.split('.') {
+        let (key, index) = match seg.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        node = node.get(key)?;
+        if let Some(i) = index {
+            node = node.get(i)?;
+            if matches!(key, "groups" | "criteria" | "group" | "criterion")
+                && let Some(c) = node.get("code").and_then(|c| c.as_str())
+            {
+                found = Some(c.to_owned());
+            }
+        }
+    }
+    found
 }
