@@ -236,7 +236,10 @@ pub enum Error {
     },
 
     /// A criteria set that does not pass validation.
-    #[error("invalid criteria set: {message}{}", where_in_set(offending_code, path))]
+    #[error(
+        "invalid criteria set: {message}{}",
+        where_in_set(offending_code, path)
+    )]
     InvalidCriteriaSet {
         /// The code of the offending group, criterion or band, when there is one.
         #[serde(skip_serializing_if = "Option::is_none")]

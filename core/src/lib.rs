@@ -6,7 +6,7 @@
 //! archived and everyone sees the results, self-assessment and review side by side.
 //!
 //! The crate is pure: no I/O, no clock, no randomness. The caller passes the time (`now`) and
-//! the ids; storage sits behind the traits of [`store`].
+//! the ids.
 //!
 //! ```
 //! use chamdiem::{Actor, Command, CriteriaSet, Dossier, OpenDossier, Role, Timestamp};

@@ -1,6 +1,9 @@
 //! A quick end-to-end walk through the manual, checking the main invariants.
 
-use chamdiem::workflow::{ReviewInput, SaveExplanation, SaveReview, SaveSelf, SelfInput, ExplanationInput, AttachEvidence, EvidenceInput};
+use chamdiem::workflow::{
+    AttachEvidence, EvidenceInput, ExplanationInput, ReviewInput, SaveExplanation, SaveReview,
+    SaveSelf, SelfInput,
+};
 use chamdiem::*;
 
 const SET: &str = r#"
@@ -83,10 +86,26 @@ fn manual_walk() {
     let save = Command::SaveSelf(SaveSelf {
         base_version: Some(1),
         entries: vec![
-            SelfInput { criterion: "1.1.1".into(), case: Some("a".into()), ..Default::default() },
-            SelfInput { criterion: "1.1.2".into(), value: Some("92".parse().unwrap()), ..Default::default() },
-            SelfInput { criterion: "1.2".into(), value: Some("3.333".parse().unwrap()), ..Default::default() },
-            SelfInput { criterion: "9.1".into(), case: Some("y".into()), ..Default::default() },
+            SelfInput {
+                criterion: "1.1.1".into(),
+                case: Some("a".into()),
+                ..Default::default()
+            },
+            SelfInput {
+                criterion: "1.1.2".into(),
+                value: Some("92".parse().unwrap()),
+                ..Default::default()
+            },
+            SelfInput {
+                criterion: "1.2".into(),
+                value: Some("3.333".parse().unwrap()),
+                ..Default::default()
+            },
+            SelfInput {
+                criterion: "9.1".into(),
+                case: Some("y".into()),
+                ..Default::default()
+            },
         ],
     });
     let ev = d.execute(&set, &unit, &save, now).unwrap();
@@ -118,36 +137,115 @@ fn manual_walk() {
 
     // Reviewer: wrong unit refused.
     let other = Actor::new("r2", Role::Reviewer, "Q");
-    assert_eq!(d.execute(&set, &other, &Command::FinishReview, now).unwrap_err().code(), "forbidden");
+    assert_eq!(
+        d.execute(&set, &other, &Command::FinishReview, now)
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
     let review = Command::SaveReview(SaveReview {
         base_version: Some(d.version()),
         entries: vec![
-            ReviewInput { criterion: "1.1.1".into(), case: Some("b".into()), request_explanation: Some(true), request_note: Some("Bổ sung".into()), ..Default::default() },
-            ReviewInput { criterion: "1.1.2".into(), value: Some("80".parse().unwrap()), ..Default::default() },
-            ReviewInput { criterion: "1.2".into(), case: None, value: Some("10".parse().unwrap()), ..Default::default() },
-            ReviewInput { criterion: "9.1".into(), case: Some("n".into()), ..Default::default() },
+            ReviewInput {
+                criterion: "1.1.1".into(),
+                case: Some("b".into()),
+                request_explanation: Some(true),
+                request_note: Some("Bổ sung".into()),
+                ..Default::default()
+            },
+            ReviewInput {
+                criterion: "1.1.2".into(),
+                value: Some("80".parse().unwrap()),
+                ..Default::default()
+            },
+            ReviewInput {
+                criterion: "1.2".into(),
+                case: None,
+                value: Some("10".parse().unwrap()),
+                ..Default::default()
+            },
+            ReviewInput {
+                criterion: "9.1".into(),
+                case: Some("n".into()),
+                ..Default::default()
+            },
         ],
     });
     d.execute(&set, &rev, &review, now).unwrap();
     // Unit cannot see before release.
     let v = view(&d, &unit).unwrap();
     assert!(!v.review_visible);
-    assert!(v.dossier.entries().iter().all(|e| e.review_score.is_none() && e.request.is_none()));
-    assert_eq!(d.execute(&set, &unit, &Command::Withdraw, now).unwrap_err().code(), "guard_failed");
-    let err = d.execute(&set, &rev, &Command::FinishReview, now).unwrap_err();
+    assert!(
+        v.dossier
+            .entries()
+            .iter()
+            .all(|e| e.review_score.is_none() && e.request.is_none())
+    );
+    assert_eq!(
+        d.execute(&set, &unit, &Command::Withdraw, now)
+            .unwrap_err()
+            .code(),
+        "guard_failed"
+    );
+    let err = d
+        .execute(&set, &rev, &Command::FinishReview, now)
+        .unwrap_err();
     assert_eq!(err.missing()[0].code, MissingCode::UnsentRequest);
-    d.execute(&set, &rev, &Command::RequestExplanation { deadline: Some(t("2026-05-01T00:00:00Z")) }, now).unwrap();
+    d.execute(
+        &set,
+        &rev,
+        &Command::RequestExplanation {
+            deadline: Some(t("2026-05-01T00:00:00Z")),
+        },
+        now,
+    )
+    .unwrap();
     assert_eq!(d.state(), State::ExplanationRequested);
     let v = view(&d, &unit).unwrap();
-    assert_eq!(v.dossier.entry("1.1.1").unwrap().request.as_ref().unwrap().note, "Bổ sung");
+    assert_eq!(
+        v.dossier
+            .entry("1.1.1")
+            .unwrap()
+            .request
+            .as_ref()
+            .unwrap()
+            .note,
+        "Bổ sung"
+    );
     // Unit explains only flagged.
-    let bad = Command::SaveExplanation(SaveExplanation { base_version: None, entries: vec![ExplanationInput { criterion: "1.2".into(), explanation: Some("x".into()), ..Default::default() }] });
-    assert_eq!(d.execute(&set, &unit, &bad, now).unwrap_err().code(), "guard_failed");
-    let exp = Command::SaveExplanation(SaveExplanation { base_version: None, entries: vec![ExplanationInput { criterion: "1.1.1".into(), explanation: Some("Đã bổ sung".into()), explained: Some(true), ..Default::default() }] });
+    let bad = Command::SaveExplanation(SaveExplanation {
+        base_version: None,
+        entries: vec![ExplanationInput {
+            criterion: "1.2".into(),
+            explanation: Some("x".into()),
+            ..Default::default()
+        }],
+    });
+    assert_eq!(
+        d.execute(&set, &unit, &bad, now).unwrap_err().code(),
+        "guard_failed"
+    );
+    let exp = Command::SaveExplanation(SaveExplanation {
+        base_version: None,
+        entries: vec![ExplanationInput {
+            criterion: "1.1.1".into(),
+            explanation: Some("Đã bổ sung".into()),
+            explained: Some(true),
+            ..Default::default()
+        }],
+    });
     d.execute(&set, &unit, &exp, now).unwrap();
-    d.execute(&set, &unit, &Command::FinishExplanation, now).unwrap();
+    d.execute(&set, &unit, &Command::FinishExplanation, now)
+        .unwrap();
     // Re-score after explanation.
-    let review2 = Command::SaveReview(SaveReview { base_version: None, entries: vec![ReviewInput { criterion: "1.1.1".into(), case: Some("a".into()), ..Default::default() }] });
+    let review2 = Command::SaveReview(SaveReview {
+        base_version: None,
+        entries: vec![ReviewInput {
+            criterion: "1.1.1".into(),
+            case: Some("a".into()),
+            ..Default::default()
+        }],
+    });
     d.execute(&set, &rev, &review2, now).unwrap();
     d.execute(&set, &rev, &Command::FinishReview, now).unwrap();
     d.execute(&set, &rev, &Command::Archive, now).unwrap();
@@ -155,7 +253,16 @@ fn manual_walk() {
     let r = view(&d, &unit).unwrap().results(&set).unwrap();
     let first = r.total.first_review.as_ref().unwrap();
     assert_eq!(first.points.normalize().to_string(), "4.5"); // 0.5 + 1 + 3 + 0
-    assert_eq!(r.total.review.as_ref().unwrap().points.normalize().to_string(), "5");
+    assert_eq!(
+        r.total
+            .review
+            .as_ref()
+            .unwrap()
+            .points
+            .normalize()
+            .to_string(),
+        "5"
+    );
     // Replay reproduces the dossier.
     let replayed = Dossier::replay(d.history().iter().cloned()).unwrap();
     assert_eq!(replayed, d);
@@ -163,7 +270,12 @@ fn manual_walk() {
     let back = Dossier::from_json(&d.to_json()).unwrap();
     assert_eq!(back, d);
     // Completed never changes.
-    assert_eq!(d.execute(&set, &rev, &Command::Reopen, now).unwrap_err().code(), "wrong_state");
+    assert_eq!(
+        d.execute(&set, &rev, &Command::Reopen, now)
+            .unwrap_err()
+            .code(),
+        "wrong_state"
+    );
     // Compact and JSON load equal.
     let again = CriteriaSet::from_json(&set.to_json()).unwrap();
     assert_eq!(again, set);

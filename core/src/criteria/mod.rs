@@ -335,7 +335,8 @@ impl CriteriaSet {
 
     /// Reads and validates the JSON form.
     pub fn from_json(text: &str) -> Result<Self> {
-        let value: serde_json::Value = crate::error::from_json_str(text).map_err(|e| as_set_error(e, None))?;
+        let value: serde_json::Value =
+            crate::error::from_json_str(text).map_err(|e| as_set_error(e, None))?;
         Self::from_json_value(value)
     }
 
