@@ -72,7 +72,7 @@ pub use dossier::{Dossier, Entry, Evidence, OpenDossier, Score, Scored, SetRef};
 pub use error::{Error, Missing, MissingCode, Result};
 pub use period::{Period, PeriodSet};
 pub use rust_decimal::Decimal;
-pub use scoring::{Ranking, Results, ResultsFilter, rank, results};
+pub use scoring::{Evaluation, Ranking, Results, ResultsFilter, evaluate, rank, results};
 pub use time::Timestamp;
 pub use unit::{Actor, Role, Unit, UnitKind};
 pub use workflow::{

@@ -639,3 +639,44 @@ pub fn rank<'a>(items: impl IntoIterator<Item = (&'a Unit, &'a Results)>) -> Ran
         tables,
     }
 }
+
+/// The results of many dossiers and their ranking, computed together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// One result per dossier, in the order given.
+    pub results: Vec<Results>,
+    /// The ranking of all of them (one table per criteria set).
+    pub ranking: Ranking,
+}
+
+/// Computes the results of every dossier (each against its own criteria set, found among
+/// `sets` by id and revision) and ranks them with their units (found among `units` by id).
+pub fn evaluate<'a>(
+    sets: impl IntoIterator<Item = &'a CriteriaSet>,
+    units: impl IntoIterator<Item = &'a Unit>,
+    dossiers: impl IntoIterator<Item = &'a Dossier>,
+) -> Result<Evaluation> {
+    let sets: BTreeMap<(&str, u32), &CriteriaSet> = sets
+        .into_iter()
+        .map(|s| ((s.id(), s.revision()), s))
+        .collect();
+    let units: BTreeMap<&str, &Unit> = units.into_iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut results = Vec::new();
+    let mut owners = Vec::new();
+    for d in dossiers {
+        let key = (d.criteria_set.id.as_str(), d.criteria_set.revision);
+        let set = sets.get(&key).ok_or_else(|| {
+            Error::not_found(
+                "criteria_set",
+                format!("{} revision {}", d.criteria_set.id, d.criteria_set.revision),
+            )
+        })?;
+        let unit = units
+            .get(d.unit.as_str())
+            .ok_or_else(|| Error::not_found("unit", d.unit.clone()))?;
+        results.push(compute(set, d, true)?);
+        owners.push(*unit);
+    }
+    let ranking = rank(owners.into_iter().zip(results.iter()));
+    Ok(Evaluation { results, ranking })
+}
