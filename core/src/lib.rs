@@ -67,6 +67,10 @@ pub mod time;
 pub mod unit;
 pub mod workflow;
 
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use criteria::{CriteriaSet, CriteriaSetDoc};
 pub use dossier::{Dossier, Entry, Evidence, OpenDossier, Score, Scored, SetRef};
 pub use error::{Error, Missing, MissingCode, Result};
