@@ -649,11 +649,12 @@ impl Dossier {
     pub fn history(&self) -> &[Event] {
         &self.history
     }
-    /// The events that concern one criterion, oldest first.
+    /// The events that concern one criterion (its entry's changes and the explanation rounds
+    /// that asked about it), oldest first.
     pub fn history_of(&self, criterion: &str) -> Vec<&Event> {
         self.history
             .iter()
-            .filter(|e| e.change.criterion() == Some(criterion))
+            .filter(|e| e.change.concerns(criterion))
             .collect()
     }
 

@@ -26,7 +26,8 @@ pub struct Track {
     #[serde(with = "serde_points")]
     pub max: Decimal,
     /// points / max × 100, rounded half away from zero to 2 places; `None` when max is 0.
-    #[serde(with = "serde_points_opt")]
+    /// Written with exactly two places (`"92.50"`, `"90.00"`), as shown to people.
+    #[serde(with = "crate::decimal::serde_opt")]
     pub percent: Option<Decimal>,
     /// `false` when every criterion below is not applicable.
     pub applicable: bool,
@@ -547,8 +548,8 @@ pub struct RankingRow {
     /// Applicable maximum (final track).
     #[serde(with = "serde_points")]
     pub max: Decimal,
-    /// Final percentage.
-    #[serde(with = "serde_points_opt")]
+    /// Final percentage, with exactly two places.
+    #[serde(with = "crate::decimal::serde_opt")]
     pub percent: Option<Decimal>,
     /// Final classification.
     pub classification: Option<String>,

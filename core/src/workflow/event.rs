@@ -235,6 +235,17 @@ impl Change {
         }
     }
 
+    /// Whether this change concerns `criterion`: a change of its entry, or an explanation
+    /// round that asks about it.
+    pub fn concerns(&self, criterion: &str) -> bool {
+        match self {
+            Change::ExplanationRequested { criteria, .. } => {
+                criteria.iter().any(|c| c == criterion)
+            }
+            other => other.criterion() == Some(criterion),
+        }
+    }
+
     /// The criterion this change concerns, if it concerns one.
     pub fn criterion(&self) -> Option<&str> {
         match self {
