@@ -303,6 +303,28 @@ impl Command {
             }
             _ => {}
         }
+        // Serde ignores unknown fields of the variants without fields (`{"type": "submit",
+        // "force": true}` would pass): refuse them as every other command does.
+        if let Some(serde_json::Value::String(t)) = obj.get("type")
+            && matches!(
+                CommandName::parse(t),
+                Some(
+                    CommandName::Submit
+                        | CommandName::Withdraw
+                        | CommandName::FinishExplanation
+                        | CommandName::FinishReview
+                        | CommandName::ReleaseReview
+                        | CommandName::Reopen
+                        | CommandName::Archive
+                )
+            )
+            && let Some(extra) = obj.keys().find(|k| k.as_str() != "type")
+        {
+            return Err(Error::invalid_input(
+                extra.as_str(),
+                format!("unknown field `{extra}`: a `{t}` command has only its `type`"),
+            ));
+        }
         crate::error::from_json_value(value)
     }
 

@@ -70,8 +70,8 @@ pub fn decide(
         }
         Command::ReleaseReview => vec![Change::ReviewReleased],
         Command::ReturnForRework { reason } => {
-            ctx.guard(reason_missing(reason))?;
             check_text("reason", reason)?;
+            ctx.guard(reason_missing(reason))?;
             vec![Change::ReturnedForRework {
                 reason: reason.trim().to_owned(),
             }]
@@ -425,6 +425,13 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Concurrent changes are checked once the whole input is known to be valid.
+    fn check_conflicts(&self, base: Option<u64>, changed: &[usize]) -> Result<()> {
+        changed
+            .iter()
+            .try_for_each(|&idx| self.check_conflict(base, idx))
+    }
+
     fn no_duplicates<'s>(&self, codes: impl Iterator<Item = &'s str>) -> Result<()> {
         let mut seen = HashSet::new();
         for c in codes {
@@ -467,6 +474,7 @@ impl Ctx<'_> {
         self.check_base(c.base_version)?;
         self.no_duplicates(c.entries.iter().map(|e| e.criterion.as_str()))?;
         let mut changes = Vec::with_capacity(c.entries.len());
+        let mut changed = Vec::with_capacity(c.entries.len());
         for input in &c.entries {
             let idx = self.entry_index(&input.criterion)?;
             let entry = &self.d.entries[idx];
@@ -478,13 +486,14 @@ impl Ctx<'_> {
             if score.is_none() && opinion.is_none() {
                 continue;
             }
-            self.check_conflict(c.base_version, idx)?;
+            changed.push(idx);
             changes.push(Change::SelfSaved {
                 criterion: entry.criterion.clone(),
                 score,
                 opinion,
             });
         }
+        self.check_conflicts(c.base_version, &changed)?;
         Ok(changes)
     }
 
@@ -492,6 +501,7 @@ impl Ctx<'_> {
         self.check_base(c.base_version)?;
         self.no_duplicates(c.entries.iter().map(|e| e.criterion.as_str()))?;
         let mut changes = Vec::with_capacity(c.entries.len());
+        let mut changed = Vec::with_capacity(c.entries.len());
         for input in &c.entries {
             let idx = self.entry_index(&input.criterion)?;
             let entry = &self.d.entries[idx];
@@ -559,7 +569,7 @@ impl Ctx<'_> {
             if score.is_none() && opinion.is_none() && request.is_none() {
                 continue;
             }
-            self.check_conflict(c.base_version, idx)?;
+            changed.push(idx);
             changes.push(Change::ReviewSaved {
                 criterion: entry.criterion.clone(),
                 score,
@@ -567,6 +577,7 @@ impl Ctx<'_> {
                 request,
             });
         }
+        self.check_conflicts(c.base_version, &changed)?;
         Ok(changes)
     }
 
@@ -609,31 +620,26 @@ impl Ctx<'_> {
     fn save_explanation(&self, c: &SaveExplanation) -> Result<Vec<Change>> {
         self.check_base(c.base_version)?;
         self.no_duplicates(c.entries.iter().map(|e| e.criterion.as_str()))?;
-        // Validate every criterion first so that the guard lists them all.
-        let mut not_requested = Vec::new();
+        // The input first (every criterion exists, every text fits), then concurrent changes,
+        // then the guard, which lists every criterion not asked about in this round.
         for input in &c.entries {
             self.entry_index(&input.criterion)?;
-            if let Err(Error::GuardFailed { missing, .. }) =
-                self.requested_in_round(&input.criterion)
-            {
-                not_requested.extend(missing);
-            }
-        }
-        self.guard(not_requested)?;
-        let mut changes = Vec::with_capacity(c.entries.len());
-        for input in &c.entries {
-            let idx = self.entry_index(&input.criterion)?;
-            let entry = &self.d.entries[idx];
             for t in [&input.explanation, &input.opinion].into_iter().flatten() {
                 check_text(&input.criterion, t)?;
             }
+        }
+        let mut changes = Vec::with_capacity(c.entries.len());
+        let mut changed = Vec::with_capacity(c.entries.len());
+        for input in &c.entries {
+            let idx = self.entry_index(&input.criterion)?;
+            let entry = &self.d.entries[idx];
             let explanation = text_change(&entry.explanation, &input.explanation);
             let opinion = text_change(&entry.self_opinion, &input.opinion);
             let explained = input.explained.filter(|&t| t != entry.explained);
             if explanation.is_none() && opinion.is_none() && explained.is_none() {
                 continue;
             }
-            self.check_conflict(c.base_version, idx)?;
+            changed.push(idx);
             changes.push(Change::ExplanationSaved {
                 criterion: entry.criterion.clone(),
                 explanation,
@@ -641,6 +647,16 @@ impl Ctx<'_> {
                 explained,
             });
         }
+        self.check_conflicts(c.base_version, &changed)?;
+        let mut not_requested = Vec::new();
+        for input in &c.entries {
+            if let Err(Error::GuardFailed { missing, .. }) =
+                self.requested_in_round(&input.criterion)
+            {
+                not_requested.extend(missing);
+            }
+        }
+        self.guard(not_requested)?;
         Ok(changes)
     }
 
@@ -663,19 +679,6 @@ impl Ctx<'_> {
 
     fn attach(&self, c: &AttachEvidence) -> Result<Vec<Change>> {
         let list = self.evidence_list(&c.criterion)?;
-        match &c.criterion {
-            Some(code) => self.requested_in_round(code)?,
-            None if self.d.state == State::ExplanationRequested => {
-                return self
-                    .guard(vec![Missing::dossier(
-                        MissingCode::NotRequested,
-                        "the dossier's report cannot change during an explanation round; attach \
-                         files to the criteria asked about",
-                    )])
-                    .map(|_| Vec::new());
-            }
-            None => {}
-        }
         let ev = &c.evidence;
         let bad =
             |field: &str, msg: String| Err(Error::invalid_input(format!("evidence.{field}"), msg));
@@ -729,6 +732,20 @@ impl Ctx<'_> {
                 "id",
                 format!("at most {MAX_EVIDENCE_PER_ENTRY} files may be attached to one criterion"),
             );
+        }
+        // The guard, once the input is valid: in a round, only the criteria asked about.
+        match &c.criterion {
+            Some(code) => self.requested_in_round(code)?,
+            None if self.d.state == State::ExplanationRequested => {
+                return self
+                    .guard(vec![Missing::dossier(
+                        MissingCode::NotRequested,
+                        "the dossier's report cannot change during an explanation round; attach \
+                         files to the criteria asked about",
+                    )])
+                    .map(|_| Vec::new());
+            }
+            None => {}
         }
         let round = match self.d.state {
             State::ExplanationRequested => self.d.rounds.last().map_or(0, |r| r.number),
@@ -798,6 +815,7 @@ impl Ctx<'_> {
     }
 
     fn unlock(&self, reason: &str, deadline: Timestamp) -> Result<Vec<Change>> {
+        check_text("reason", reason)?;
         let mut missing = reason_missing(reason);
         if deadline <= self.now {
             missing.push(Missing::dossier(
@@ -806,7 +824,6 @@ impl Ctx<'_> {
             ));
         }
         self.guard(missing)?;
-        check_text("reason", reason)?;
         let (phase, old) = match self.d.state {
             State::ExplanationRequested => (
                 Phase::Explanation,
