@@ -568,6 +568,31 @@ impl Dossier {
         Ok(())
     }
 
+    /// A copy without entries and history: the dossier-level part a store keeps in one row.
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+    pub(crate) fn header(&self) -> Dossier {
+        Dossier {
+            format: self.format,
+            format_version: self.format_version,
+            id: self.id.clone(),
+            period: self.period.clone(),
+            unit: self.unit.clone(),
+            assessing_unit: self.assessing_unit.clone(),
+            criteria_set: self.criteria_set.clone(),
+            state: self.state,
+            version: self.version,
+            self_deadline: self.self_deadline,
+            requires_report: self.requires_report,
+            explanation_finished: self.explanation_finished,
+            review_released: self.review_released,
+            review_started: self.review_started,
+            rounds: self.rounds.clone(),
+            report: self.report.clone(),
+            entries: Vec::new(),
+            history: Vec::new(),
+        }
+    }
+
     pub(crate) fn is_aligned(&self, set: &CriteriaSet) -> bool {
         self.entries.len() == set.criteria().len()
             && self

@@ -63,6 +63,7 @@ pub mod error;
 pub mod format;
 pub mod period;
 pub mod scoring;
+pub mod store;
 pub mod time;
 pub mod unit;
 pub mod workflow;
