@@ -707,6 +707,58 @@ fn insert_events(db: &Db<'_>, id: &str, plan: &WritePlan) -> Result<()> {
 }
 
 fn open_connection(path: &Path, options: &SqliteOptions, writer: bool) -> Result<Connection> {
+    match try_open(path, options, writer) {
+        Err(Error::Storage { message, .. }) if path.exists() && !writable(path) => {
+            if options.read_only {
+                // A WAL database on read-only media has no `-shm` file and cannot create one:
+                // SQLite reads it only as immutable, which it is there.
+                return open_immutable(path, options);
+            }
+            Err(Error::storage(format!(
+                "the database file is read-only (its permissions, or a read-only file system): \
+                 open it with SqliteOptions::read_only(true) to read it ({message})"
+            )))
+        }
+        other => other,
+    }
+}
+
+/// Whether the file and its folder can be written (SQLite needs both in WAL mode).
+fn writable(path: &Path) -> bool {
+    let file = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".chamdiem-probe-{}", std::process::id()));
+    let folder = std::fs::File::create(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    file && folder
+}
+
+fn open_immutable(path: &Path, options: &SqliteOptions) -> Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql_error)?;
+    configure(&conn, options, true)?;
+    Ok(conn)
+}
+
+fn try_open(path: &Path, options: &SqliteOptions, writer: bool) -> Result<Connection> {
     let flags = if options.read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else if writer {
