@@ -142,7 +142,8 @@ pub fn precheck(
         if let Some(prev) = previous.and_then(|p| p.criterion(&c.code))
             && let Some(last) = &prev.final_score
             && !last.not_applicable
-            && scored.points - last.points >= node.max * half
+            // "Far above": at least half the criterion's range (a deduction's maximum is 0).
+            && scored.points - last.points >= (node.max - node.min) * half
             && scored.points > last.points
         {
             warnings.push(Warning {
