@@ -6,7 +6,7 @@
 //! "79.5"`). A second test checks the matcher itself, so that a matcher that accepts everything
 //! cannot make the vectors pass silently.
 //!
-//! Run one file: `VECTOR=explanation-two-rounds cargo test -p chamdiem --test vectors`.
+//! Run one file: `VECTOR=story-explanation-two-rounds cargo test -p chamdiem --test vectors`.
 
 use chamdiem::workflow::ActionStatus;
 use chamdiem::{
