@@ -74,7 +74,9 @@ pub fn rank<'a>(env: &'a Env, items: Unknown) -> Result<Unknown<'a>> {
     to_js(env, &ranking)
 }
 
-/// The inputs of an evaluation, taken from JavaScript.
+/// The inputs of an evaluation, taken from JavaScript. The sets and dossiers are shared, not
+/// copied (`ClassInstance` rather than `&T`, so no borrow outlives the call: a dossier may be
+/// changed while an `evaluateAsync` runs, and is then copied on write).
 struct Period {
     sets: Vec<Arc<chamdiem::CriteriaSet>>,
     units: Vec<Unit>,
@@ -84,9 +86,9 @@ struct Period {
 impl Period {
     fn read(
         env: &Env,
-        sets: Vec<&CriteriaSet>,
+        sets: Vec<ClassInstance<CriteriaSet>>,
         units: &Unknown<'_>,
-        dossiers: Vec<&Dossier>,
+        dossiers: Vec<ClassInstance<Dossier>>,
     ) -> Result<Period> {
         Ok(Period {
             sets: sets.iter().map(|s| Arc::clone(&s.inner)).collect(),
@@ -114,9 +116,9 @@ impl Period {
 )]
 pub fn evaluate<'a>(
     env: &'a Env,
-    sets: Vec<&CriteriaSet>,
+    sets: Vec<ClassInstance<CriteriaSet>>,
     units: Unknown,
-    dossiers: Vec<&Dossier>,
+    dossiers: Vec<ClassInstance<Dossier>>,
 ) -> Result<Unknown<'a>> {
     let text = Period::read(env, sets, &units, dossiers)?
         .evaluate()
@@ -150,9 +152,9 @@ impl<'task> ScopedTask<'task> for EvaluateTask {
 )]
 pub fn evaluate_async(
     env: Env,
-    sets: Vec<&CriteriaSet>,
+    sets: Vec<ClassInstance<CriteriaSet>>,
     units: Unknown,
-    dossiers: Vec<&Dossier>,
+    dossiers: Vec<ClassInstance<Dossier>>,
 ) -> Result<AsyncTask<EvaluateTask>> {
     Ok(AsyncTask::new(EvaluateTask(Period::read(
         &env, sets, &units, dossiers,
