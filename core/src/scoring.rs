@@ -286,6 +286,8 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         None
     };
     let has_first = first_round.is_some();
+    // The review track exists once the reviewer has scored something (and the actor may see it).
+    let has_review = review_visible && d.entries.iter().any(|e| e.review_score.is_some());
     let precision = set.precision();
     let nodes = set.criteria();
     let mut criteria = Vec::with_capacity(nodes.len());
@@ -411,7 +413,7 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         Totals {
             self_track: track(acc[SELF]),
             first_review: has_first.then(|| track(acc[FIRST])),
-            review: review_visible.then(|| track(acc[REVIEW])),
+            review: has_review.then(|| track(acc[REVIEW])),
             final_track: track(acc[FINAL]),
         }
     };

@@ -530,7 +530,8 @@ impl CriteriaSet {
     }
 
     /// The classification of `points` out of `max`: the first band whose threshold is met,
-    /// compared exactly as `points × 100 ≥ threshold × max`.
+    /// compared exactly as `points × 100 ≥ threshold × max`. A band whose threshold is 0 is the
+    /// "else" band: it also takes totals below zero (more deductions than points).
     pub fn classify(&self, points: Decimal, max: Decimal) -> Option<&str> {
         if max <= Decimal::ZERO {
             return None;
@@ -538,7 +539,7 @@ impl CriteriaSet {
         let hundred = Decimal::ONE_HUNDRED;
         self.bands
             .iter()
-            .find(|b| points * hundred >= b.min_percent * max)
+            .find(|b| b.min_percent.is_zero() || points * hundred >= b.min_percent * max)
             .map(|b| b.label.as_str())
     }
 }
