@@ -387,19 +387,26 @@ fn find_declaration(
     spans: &HashMap<String, Range<usize>>,
     code: &str,
 ) -> Option<String> {
-    // Every `...code` / `...label` value whose text is the code; the first in the file.
-    let mut best: Option<usize> = None;
-    for (path, span) in spans {
-        let is_code = path.ends_with(".code") || path.ends_with(".label");
-        if !is_code || path.contains(".cases[") {
-            continue;
-        }
-        let lit = text.get(span.clone()).unwrap_or("");
-        if lit.trim_matches(['"', '\'']) == code {
-            best = Some(best.map_or(span.start, |b: usize| b.min(span.start)));
-        }
-    }
-    best.map(|o| format!("line {}", line_of(text, o)))
+    // Every `...code` / `...label` value whose text is the code. When the code is declared
+    // more than once, the second declaration is the offending one; otherwise the only one.
+    let mut found: Vec<usize> = spans
+        .iter()
+        .filter(|(path, _)| {
+            (path.ends_with(".code") || path.ends_with(".label")) && !path.contains(".cases[")
+        })
+        .filter(|(_, span)| {
+            text.get((*span).clone())
+                .unwrap_or("")
+                .trim_matches(['"', '\''])
+                == code
+        })
+        .map(|(_, span)| span.start)
+        .collect();
+    found.sort_unstable();
+    found
+        .get(1)
+        .or(found.first())
+        .map(|&o| format!("line {}", line_of(text, o)))
 }
 
 fn q(s: &str) -> String {
@@ -525,4 +532,60 @@ pub(crate) fn write(set: &CriteriaSet) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "id = \"x\"\nname = \"y\"\n[[group]]\ncode = \"1\"\ntitle = \"G\"\n";
+
+    fn err(text: &str) -> (Option<String>, String) {
+        match parse(text) {
+            Err(Error::InvalidCriteriaSet {
+                offending_code,
+                path,
+                ..
+            }) => (offending_code, path),
+            other => panic!("expected invalid_criteria_set, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_duplicate_code_points_at_its_second_declaration() {
+        let text = format!(
+            "{HEAD}[[criterion]]\ncode = \"1.1\"\ngroup = \"1\"\ntitle = \"A\"\n\
+             cases = [{{ code = \"a\", label = \"A\", points = 1 }}]\n\
+             [[criterion]]\ncode = \"1.1\"\ngroup = \"1\"\ntitle = \"B\"\n\
+             cases = [{{ code = \"a\", label = \"A\", points = 1 }}]\n"
+        );
+        let (code, path) = err(&text);
+        assert_eq!(code.as_deref(), Some("1.1"));
+        assert_eq!(path, "line 12");
+    }
+
+    #[test]
+    fn a_type_error_names_the_line_and_the_criterion() {
+        let text = format!(
+            "{HEAD}[[criterion]]\ncode = \"1.1\"\ngroup = \"1\"\ntitle = \"A\"\n\
+             cases = [{{ code = \"a\", label = \"A\", points = \"zz\" }}]\n"
+        );
+        let (code, path) = err(&text);
+        assert_eq!(code.as_deref(), Some("1.1"));
+        assert!(path.starts_with("line 10 "), "{path}");
+    }
+
+    #[test]
+    fn floats_are_read_from_their_text() {
+        let text = format!(
+            "{HEAD}[[criterion]]\ncode = \"1.1\"\ngroup = \"1\"\ntitle = \"A\"\n\
+             cases = [{{ code = \"a\", label = \"A\", points = 0.1 }}, \
+             {{ code = \"b\", label = \"B\", points = 1_000.25 }}, \
+             {{ code = \"c\", label = \"C\", points = 5e-1 }}]\n"
+        );
+        let set = parse(&text).expect("valid");
+        let c = &set.criteria()[0].criterion;
+        let pts: Vec<String> = c.cases.iter().map(|k| k.points().to_string()).collect();
+        assert_eq!(pts, ["0.1", "1000.25", "0.5"]);
+    }
 }
