@@ -122,7 +122,7 @@ fn crash_safety_under_sigkill() {
         // Wait for the first acknowledgement, then kill at a random moment.
         let mut lines: Vec<String> = Vec::new();
         while let Ok(l) = rx.recv_timeout(Duration::from_secs(60)) {
-            let ack = l.starts_with("ACK ");
+            let ack = l.contains("ACK ");
             lines.push(l);
             if ack {
                 break;
@@ -135,10 +135,12 @@ fn crash_safety_under_sigkill() {
         lines.extend(rx.try_iter());
         let mut this_round = 0;
         for l in &lines {
-            let mut w = l.split_whitespace();
-            if w.next() != Some("ACK") {
+            // libtest may print "test <name> ... " on the same line, before the first one.
+            let Some(at) = l.find("ACK ") else {
                 continue;
-            }
+            };
+            let mut w = l[at..].split_whitespace();
+            w.next();
             let (Some(id), Some(v)) = (w.next(), w.next().and_then(|v| v.parse::<u64>().ok()))
             else {
                 continue;
@@ -170,8 +172,13 @@ fn crash_safety_under_sigkill() {
             let floor = stored.get(id).copied().unwrap_or(1).max(v);
             assert!(
                 d.version() <= floor + 1,
-                "round {round}: {id} at version {}, past the last known save {floor}",
-                d.version()
+                "round {round}: {id} at version {}, past the last known save {floor}; this \
+                 round's lines: {:?}",
+                d.version(),
+                lines
+                    .iter()
+                    .filter(|l| l.contains(id.as_str()))
+                    .collect::<Vec<_>>()
             );
             stored.insert(id.clone(), d.version());
             assert_eq!(d.history().len() as u64, d.version(), "one event per save");

@@ -143,6 +143,38 @@ pub(crate) fn assemble(
     Ok(d)
 }
 
+/// Adds the history (events ordered by seq, with their seqs) to a dossier state, checked.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+pub(crate) fn with_history(mut d: Dossier, events: Vec<(i64, String)>) -> Result<Dossier> {
+    let id = d.id.clone();
+    d.history = Vec::with_capacity(events.len());
+    let mut prev = 0;
+    for (i, (seq, text)) in events.into_iter().enumerate() {
+        if seq != i as i64 + 1 {
+            return Err(corrupt(format!(
+                "dossier `{id}`: stored event {} is missing",
+                i + 1
+            )));
+        }
+        let e = decode_event(&id, seq, &text)?;
+        if e.version < prev {
+            return Err(corrupt(format!(
+                "dossier `{id}`: stored event {seq} goes back to version {}",
+                e.version
+            )));
+        }
+        prev = e.version;
+        d.history.push(e);
+    }
+    if prev != d.version {
+        return Err(corrupt(format!(
+            "dossier `{id}`: the history ends at version {prev} but the dossier is at version {}",
+            d.version
+        )));
+    }
+    Ok(d)
+}
+
 /// An event as a row of the events table.
 pub(crate) struct EventRow {
     pub seq: i64,

@@ -153,6 +153,7 @@ pub struct SqliteOptions {
     synchronous: Synchronous,
     busy_timeout: Duration,
     readers: usize,
+    cache: usize,
     read_only: bool,
     migrations: Vec<(String, Vec<Migration>)>,
     faults: Option<Arc<FaultPlan>>,
@@ -164,6 +165,7 @@ impl Default for SqliteOptions {
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(5),
             readers: 4,
+            cache: 256,
             read_only: false,
             migrations: Vec::new(),
             faults: None,
@@ -186,6 +188,13 @@ impl SqliteOptions {
     /// The most reader connections (default 4; 0 reads on the writer connection).
     pub fn readers(mut self, n: usize) -> Self {
         self.readers = n;
+        self
+    }
+    /// How many dossier states to keep decoded in memory (default 256; 0: none). A cached
+    /// state is used only while the stored dossier is still at the same version (checked in
+    /// the same transaction), so it is never stale; it saves decoding the entries again.
+    pub fn cache(mut self, dossiers: usize) -> Self {
+        self.cache = dossiers;
         self
     }
     /// Opens the file read-only: reads work, writes fail with a `storage` error, and nothing
@@ -302,6 +311,14 @@ pub struct SqliteStore {
     reader_freed: Condvar,
     options: SqliteOptions,
     sets: RwLock<HashMap<(String, u32), Arc<CriteriaSet>>>,
+    states: Mutex<HashMap<String, Cached>>,
+}
+
+/// A decoded dossier state and the (version, last event) it was stored at.
+struct Cached {
+    version: i64,
+    last_seq: i64,
+    state: Arc<Dossier>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -353,6 +370,7 @@ impl SqliteStore {
             reader_freed: Condvar::new(),
             options,
             sets: RwLock::default(),
+            states: Mutex::default(),
         };
         {
             let conn = lock(&store.writer);
@@ -385,6 +403,7 @@ impl SqliteStore {
             reader_freed: Condvar::new(),
             options: options.readers(0),
             sets: RwLock::default(),
+            states: Mutex::default(),
         })
     }
 
@@ -587,39 +606,84 @@ impl SqliteStore {
     }
 
     fn load(&self, db: &Db<'_>, id: &str, with_history: bool) -> Result<Option<(Dossier, i64)>> {
-        let Some((row, last_seq)) = db.row(
-            "SELECT id, version, state, header, last_seq FROM dossiers WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    DossierRow {
-                        id: r.get(0)?,
-                        version: r.get(1)?,
-                        state: r.get(2)?,
-                        header: r.get(3)?,
+        let mut cached = None;
+        if self.options.cache > 0 {
+            let Some((version, last_seq)) = db.row(
+                "SELECT version, last_seq FROM dossiers WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )?
+            else {
+                return Ok(None);
+            };
+            cached = lock(&self.states)
+                .get(id)
+                .filter(|c| c.version == version && c.last_seq == last_seq)
+                .map(|c| (c.state.clone(), c.last_seq));
+        }
+        let (d, last_seq) = match cached {
+            Some((state, last_seq)) => ((*state).clone(), last_seq),
+            None => {
+                let Some((row, last_seq)) = db.row(
+                    "SELECT id, version, state, header, last_seq FROM dossiers WHERE id = ?1",
+                    [id],
+                    |r| {
+                        Ok((
+                            DossierRow {
+                                id: r.get(0)?,
+                                version: r.get(1)?,
+                                state: r.get(2)?,
+                                header: r.get(3)?,
+                            },
+                            r.get::<_, i64>(4)?,
+                        ))
                     },
-                    r.get::<_, i64>(4)?,
-                ))
-            },
-        )?
-        else {
-            return Ok(None);
+                )?
+                else {
+                    return Ok(None);
+                };
+                let entries = db.rows(
+                    "SELECT position, data FROM entries WHERE dossier_id = ?1 ORDER BY position",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let d = codec::assemble(row, entries, None)?;
+                self.remember(&d, last_seq);
+                (d, last_seq)
+            }
         };
-        let entries = db.rows(
-            "SELECT position, data FROM entries WHERE dossier_id = ?1 ORDER BY position",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let history = if with_history {
-            Some(db.rows(
+        let mut d = d;
+        if with_history {
+            let events = db.rows(
                 "SELECT seq, payload FROM events WHERE dossier_id = ?1 ORDER BY seq",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        } else {
-            None
-        };
-        Ok(Some((codec::assemble(row, entries, history)?, last_seq)))
+            )?;
+            d = codec::with_history(d, events)?;
+        }
+        Ok(Some((d, last_seq)))
+    }
+
+    /// Keeps a decoded state for the next load at the same version.
+    fn remember(&self, d: &Dossier, last_seq: i64) {
+        if self.options.cache == 0 {
+            return;
+        }
+        let mut states = lock(&self.states);
+        if states.len() >= self.options.cache && !states.contains_key(&d.id) {
+            // Evict one entry; which one matters little for a cache this small and cheap to refill.
+            if let Some(k) = states.keys().next().cloned() {
+                states.remove(&k);
+            }
+        }
+        states.insert(
+            d.id.clone(),
+            Cached {
+                version: d.version as i64,
+                last_seq,
+                state: Arc::new(d.clone()),
+            },
+        );
     }
 
     fn write_plan(&self, db: &Db<'_>, id: &str, plan: &WritePlan) -> Result<()> {
@@ -1285,23 +1349,32 @@ impl Store for SqliteStore {
         command: &Command,
         now: Timestamp,
     ) -> Result<Executed> {
-        self.write_tx(|db| {
+        let (done, after) = self.write_tx(|db| {
             let (mut d, last_seq) = self
                 .load(db, dossier, false)?
                 .ok_or_else(|| no_dossier(dossier))?;
             let set = self.set(db, &d.criteria_set.id, d.criteria_set.revision)?;
             let base = d.version;
             let events = d.execute(&set, actor, command, now)?;
+            let mut after = None;
             if !events.is_empty() {
                 let plan = codec::plan(&d, base, last_seq, &events);
                 self.write_plan(db, dossier, &plan)?;
+                d.history.clear();
+                after = Some((d.clone(), plan.last_seq));
             }
-            Ok(Executed {
+            let done = Executed {
                 version: d.version,
                 state: d.state,
                 events,
-            })
-        })
+            };
+            Ok((done, after))
+        })?;
+        // Only once committed: the cache holds nothing the database does not.
+        if let Some((d, last_seq)) = after {
+            self.remember(&d, last_seq);
+        }
+        Ok(done)
     }
 
     fn save_dossier(&self, dossier: &Dossier, expected_version: u64) -> Result<()> {
@@ -1395,6 +1468,9 @@ fn check_period_refs(db: &Db<'_>, period: &Period) -> Result<()> {
     Ok(())
 }
 
+/// A dossier row, its entries and its criteria set, ready to score.
+type Work = (DossierRow, Vec<(i64, String)>, Arc<CriteriaSet>);
+
 fn period_results(store: &SqliteStore, db: &Db<'_>, period: &str) -> Result<Vec<Results>> {
     if !db.exists("SELECT 1 FROM periods WHERE id = ?1", period)? {
         return Err(Error::not_found("period", period));
@@ -1416,16 +1492,74 @@ fn period_results(store: &SqliteStore, db: &Db<'_>, period: &str) -> Result<Vec<
             ))
         },
     )?;
-    let mut out = Vec::with_capacity(rows.len());
+    // One statement for every entry of the period, in dossier order (the period index and
+    // the entries' primary key give that order without sorting).
+    let entries = db.rows(
+        "SELECT e.dossier_id, e.position, e.data FROM dossiers d \
+         JOIN entries e ON e.dossier_id = d.id WHERE d.period_id = ?1 \
+         ORDER BY d.id, e.position",
+        [period],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )?;
+    let mut entries = entries.into_iter().peekable();
+    let mut work = Vec::with_capacity(rows.len());
     for (row, set_id, rev) in rows {
         let set = store.set(db, &set_id, rev)?;
-        let entries = db.rows(
-            "SELECT position, data FROM entries WHERE dossier_id = ?1 ORDER BY position",
-            [&row.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let d = codec::assemble(row, entries, None)?;
-        out.push(crate::scoring::results(&set, &d)?);
+        let mut mine = Vec::new();
+        while let Some((_, pos, data)) = entries.next_if(|(d, _, _)| *d == row.id) {
+            mine.push((pos, data));
+        }
+        work.push((row, mine, set));
+    }
+    // Decoding and scoring are pure: spread them over the cores.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(work.len().div_ceil(64).max(1));
+    let score = |chunk: Vec<Work>| {
+        chunk
+            .into_iter()
+            .map(|(row, entries, set)| {
+                let d = codec::assemble(row, entries, None)?;
+                crate::scoring::results(&set, &d)
+            })
+            .collect::<Result<Vec<Results>>>()
+    };
+    if threads <= 1 {
+        return score(work);
+    }
+    let size = work.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut work = work.into_iter();
+    loop {
+        let chunk: Vec<_> = work.by_ref().take(size).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let parts: Vec<Result<Vec<Results>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || score(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::storage("scoring a period's dossiers failed")))
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend(p?);
     }
     Ok(out)
 }
