@@ -1,0 +1,162 @@
+//! The application: its state and the router, built by [`app`] so tests call it with
+//! `oneshot` and no socket.
+//!
+//! Every route is registered through `utoipa_axum`'s `OpenApiRouter` (in [`crate::api`] and
+//! [`crate::web`]), so the OpenAPI document is generated from the same table as the router:
+//! a route cannot exist without appearing in the document.
+
+use crate::auth::password::Passwords;
+use crate::auth::throttle::AddressLimiter;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use chamdiem::Timestamp;
+use chamdiem::store::Store;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+/// What every handler shares.
+pub struct Inner {
+    /// The configuration.
+    pub config: Config,
+    /// The database (the core's store and the server's tables).
+    pub db: Db,
+    /// The core's store.
+    pub store: Arc<dyn Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Password hashing.
+    pub passwords: Passwords,
+    /// The per-address login limit.
+    pub limiter: AddressLimiter,
+}
+
+/// The application's state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &self.db).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// A state over an open database with a clock.
+    pub fn new(config: Config, db: Db, clock: Arc<dyn Clock>) -> AppResult<Self> {
+        let concurrent = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(2, 8);
+        let limiter = AddressLimiter::new(config.login_burst, config.login_refill_secs);
+        Ok(AppState(Arc::new(Inner {
+            store: db.store(),
+            db,
+            clock,
+            passwords: Passwords::new(concurrent)?,
+            limiter,
+            config,
+        })))
+    }
+
+    /// Opens the configured database with the system clock.
+    pub fn open(config: Config) -> AppResult<Self> {
+        let db = Db::open(&config.database())?;
+        Self::new(config, db, Arc::new(SystemClock))
+    }
+
+    /// Now.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Runs blocking work with the core's store on a blocking thread.
+    pub async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> chamdiem::Result<T> + Send + 'static,
+    ) -> AppResult<T> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || f(store.as_ref())).await??)
+    }
+}
+
+/// Every route, with its OpenAPI operation.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(crate::api::router())
+        .merge(crate::web::router())
+}
+
+/// The OpenAPI document, generated from [`routes`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = routes().split_for_parts();
+    crate::api::decorate(doc)
+}
+
+/// The OpenAPI document as pretty JSON (what `examples/server/openapi.json` holds).
+pub fn openapi_json() -> String {
+    let mut s = openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    s.push('\n');
+    s
+}
+
+async fn not_found(req: Request) -> Response {
+    let err = AppError::not_found("route", req.uri().path());
+    if req.uri().path().starts_with("/api/") {
+        err.into_response()
+    } else {
+        crate::web::error_response(req.headers(), err)
+    }
+}
+
+/// The application's router with every layer: panic catching, tracing, security headers,
+/// body limits, the timeout, authentication and CSRF protection.
+pub fn app(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    let (router, _) = routes()
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .split_for_parts();
+    router
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf::protect,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::authenticate,
+        ))
+        .layer(DefaultBodyLimit::max(state.config.body_limit as usize))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal("a handler panicked".into()).into_response()
+        }))
+        .with_state(state)
+}
