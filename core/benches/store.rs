@@ -246,6 +246,10 @@ fn storage(c: &mut Criterion) {
         "load 300-criterion dossier, state (cached, version checked)",
         |b| b.iter(|| black_box(store.dossier_state("2026/D1").unwrap())),
     );
+    c.bench_function(
+        "load 300-criterion dossier, with history (cached, version checked)",
+        |b| b.iter(|| black_box(store.dossier("2026/D1").unwrap())),
+    );
     drop(store);
 
     // Save one changed entry, and the bare transaction, with FULL and NORMAL.

@@ -220,3 +220,45 @@ fn damaged_rows_are_typed_errors_naming_the_dossier() {
     assert_eq!(store.history("2026/D1").unwrap().len(), 1);
     assert_eq!(store.units().unwrap().len(), 3);
 }
+
+#[test]
+fn cached_states_never_go_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let a = SqliteStore::open(&path).unwrap();
+    conformance::seed(&a, 1, 3);
+    let b = SqliteStore::open(&path).unwrap();
+    // `a` caches the state and history; `b` (another process, say) writes.
+    assert_eq!(a.dossier("2026/D1").unwrap().version(), 1);
+    a.dossier_state("2026/D1").unwrap();
+    b.execute(
+        "2026/D1",
+        &officer("b", "D1"),
+        &save_self(Some(1), "1.1", "a", "from b"),
+        at(1),
+    )
+    .unwrap();
+    assert_eq!(a.dossier("2026/D1").unwrap(), b.dossier("2026/D1").unwrap());
+    // `a` writes on top of `b`'s change, never over it.
+    a.execute(
+        "2026/D1",
+        &officer("a", "D1"),
+        &save_self(Some(1), "1.2", "b", "from a"),
+        at(2),
+    )
+    .unwrap();
+    b.execute(
+        "2026/D1",
+        &officer("b", "D1"),
+        &save_self(None, "1.3", "a", "b again"),
+        at(3),
+    )
+    .unwrap();
+    let d = a.dossier("2026/D1").unwrap();
+    assert_eq!(d.version(), 4);
+    assert_eq!(d.entry("1.1").unwrap().self_opinion, "from b");
+    assert_eq!(d.entry("1.2").unwrap().self_opinion, "from a");
+    assert_eq!(d.entry("1.3").unwrap().self_opinion, "b again");
+    assert_eq!(d, b.dossier("2026/D1").unwrap());
+    assert_eq!(chamdiem::Dossier::replay(d.history().to_vec()).unwrap(), d);
+}

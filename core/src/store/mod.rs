@@ -133,7 +133,9 @@ pub trait Store: Send + Sync {
     /// The dossier with its whole history.
     fn dossier(&self, id: &str) -> Result<Dossier>;
     /// The dossier without its history ([`Dossier::history`] is empty): everything
-    /// [`crate::decide`], [`crate::view`] and [`crate::results`] need, loaded faster.
+    /// [`crate::decide`] and [`crate::results`] need, loaded faster. A unit's
+    /// [`crate::view`] before the review is released derives the entries' versions from the
+    /// history it may see: show views from [`Store::dossier`].
     fn dossier_state(&self, id: &str) -> Result<Dossier>;
     /// The dossiers that match `query`, ordered by id.
     fn dossiers(&self, query: &DossierQuery) -> Result<Vec<DossierSummary>>;

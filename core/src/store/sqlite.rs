@@ -319,7 +319,12 @@ struct Cached {
     version: i64,
     last_seq: i64,
     state: Arc<Dossier>,
+    /// The history too, once a full load read it (and not for very long histories).
+    history: Option<Arc<Vec<Event>>>,
 }
+
+/// Histories longer than this are not cached.
+const CACHED_HISTORY_MAX: usize = 5_000;
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -605,7 +610,16 @@ impl SqliteStore {
         Ok(set)
     }
 
-    fn load(&self, db: &Db<'_>, id: &str, with_history: bool) -> Result<Option<(Dossier, i64)>> {
+    /// Loads a dossier's state (and history), from the cache when the stored version and last
+    /// event still match. Returns the dossier, its last event's sequence number, and its
+    /// history when it was at hand (cached, or loaded).
+    #[allow(clippy::type_complexity)]
+    fn load_cached(
+        &self,
+        db: &Db<'_>,
+        id: &str,
+        with_history: bool,
+    ) -> Result<Option<(Dossier, i64, Option<Arc<Vec<Event>>>)>> {
         let mut cached = None;
         if self.options.cache > 0 {
             let Some((version, last_seq)) = db.row(
@@ -619,10 +633,10 @@ impl SqliteStore {
             cached = lock(&self.states)
                 .get(id)
                 .filter(|c| c.version == version && c.last_seq == last_seq)
-                .map(|c| (c.state.clone(), c.last_seq));
+                .map(|c| (c.state.clone(), c.last_seq, c.history.clone()));
         }
-        let (d, last_seq) = match cached {
-            Some((state, last_seq)) => ((*state).clone(), last_seq),
+        let (d, last_seq, mut history) = match cached {
+            Some((state, last_seq, history)) => ((*state).clone(), last_seq, history),
             None => {
                 let Some((row, last_seq)) = db.row(
                     "SELECT id, version, state, header, last_seq FROM dossiers WHERE id = ?1",
@@ -647,41 +661,64 @@ impl SqliteStore {
                     [id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                let d = codec::assemble(row, entries, None)?;
-                self.remember(&d, last_seq);
-                (d, last_seq)
+                (codec::assemble(row, entries, None)?, last_seq, None)
             }
         };
-        let mut d = d;
-        if with_history {
+        if with_history && history.is_none() {
             let events = db.rows(
                 "SELECT seq, payload FROM events WHERE dossier_id = ?1 ORDER BY seq",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            d = codec::with_history(d, events)?;
+            history = Some(Arc::new(codec::with_history(d.clone(), events)?.history));
         }
-        Ok(Some((d, last_seq)))
+        self.remember(&d, last_seq, history.clone());
+        Ok(Some((d, last_seq, history)))
     }
 
-    /// Keeps a decoded state for the next load at the same version.
-    fn remember(&self, d: &Dossier, last_seq: i64) {
+    fn load(&self, db: &Db<'_>, id: &str, with_history: bool) -> Result<Option<(Dossier, i64)>> {
+        Ok(self
+            .load_cached(db, id, with_history)?
+            .map(|(mut d, last_seq, history)| {
+                if with_history && let Some(h) = history {
+                    d.history = (*h).clone();
+                }
+                (d, last_seq)
+            }))
+    }
+
+    /// Keeps a decoded state (and its history, if at hand) for the next load at the same
+    /// version.
+    fn remember(&self, d: &Dossier, last_seq: i64, history: Option<Arc<Vec<Event>>>) {
         if self.options.cache == 0 {
             return;
         }
+        let history = history.filter(|h| h.len() <= CACHED_HISTORY_MAX);
         let mut states = lock(&self.states);
+        if let Some(c) = states.get_mut(&d.id)
+            && c.version == d.version as i64
+            && c.last_seq == last_seq
+        {
+            if c.history.is_none() {
+                c.history = history;
+            }
+            return;
+        }
         if states.len() >= self.options.cache && !states.contains_key(&d.id) {
             // Evict one entry; which one matters little for a cache this small and cheap to refill.
             if let Some(k) = states.keys().next().cloned() {
                 states.remove(&k);
             }
         }
+        let mut state = d.clone();
+        state.history.clear();
         states.insert(
             d.id.clone(),
             Cached {
                 version: d.version as i64,
                 last_seq,
-                state: Arc::new(d.clone()),
+                state: Arc::new(state),
+                history,
             },
         );
     }
@@ -1350,8 +1387,8 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<Executed> {
         let (done, after) = self.write_tx(|db| {
-            let (mut d, last_seq) = self
-                .load(db, dossier, false)?
+            let (mut d, last_seq, history) = self
+                .load_cached(db, dossier, false)?
                 .ok_or_else(|| no_dossier(dossier))?;
             let set = self.set(db, &d.criteria_set.id, d.criteria_set.revision)?;
             let base = d.version;
@@ -1361,7 +1398,13 @@ impl Store for SqliteStore {
                 let plan = codec::plan(&d, base, last_seq, &events);
                 self.write_plan(db, dossier, &plan)?;
                 d.history.clear();
-                after = Some((d.clone(), plan.last_seq));
+                // A cached history grows by the new events; else the next full load reads it.
+                let history = history.map(|h| {
+                    let mut h = (*h).clone();
+                    h.extend(events.iter().cloned());
+                    Arc::new(h)
+                });
+                after = Some((d.clone(), plan.last_seq, history));
             }
             let done = Executed {
                 version: d.version,
@@ -1371,8 +1414,8 @@ impl Store for SqliteStore {
             Ok((done, after))
         })?;
         // Only once committed: the cache holds nothing the database does not.
-        if let Some((d, last_seq)) = after {
-            self.remember(&d, last_seq);
+        if let Some((d, last_seq, history)) = after {
+            self.remember(&d, last_seq, history);
         }
         Ok(done)
     }
