@@ -21,4 +21,4 @@ export {
   StorageError,
   ERROR_CODES,
 } from './errors';
-export { CriteriaSet, Dossier, rank, evaluate, evaluateAsync, VERSION } from './native';
+export { CriteriaSet, Dossier, SqliteStore, rank, evaluate, evaluateAsync, VERSION } from './native';

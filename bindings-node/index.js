@@ -10,6 +10,7 @@ native.setErrorFactory(errors.errorFor);
 module.exports = {
   CriteriaSet: native.CriteriaSet,
   Dossier: native.Dossier,
+  SqliteStore: native.SqliteStore,
   rank: native.rank,
   evaluate: native.evaluate,
   evaluateAsync: native.evaluateAsync,

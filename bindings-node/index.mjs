@@ -6,6 +6,7 @@ const chamdiem = createRequire(import.meta.url)('./index.js');
 export const {
   CriteriaSet,
   Dossier,
+  SqliteStore,
   rank,
   evaluate,
   evaluateAsync,

@@ -6,16 +6,21 @@ import type {
   CriteriaSetDocument,
   CriterionInfo,
   DossierDocument,
+  DossierQuery,
+  DossierSummary,
   DossierView,
   Entry,
   Evaluation,
   Event,
+  Executed,
   GroupInfo,
   OpenDossier,
+  Period,
   Precheck,
   Ranking,
   Results,
   ResultsFilter,
+  SetInfo,
   SetRef,
   State,
   Unit,
@@ -109,6 +114,81 @@ export declare class Dossier {
   view(actor: Actor): DossierView
   /** The pre-submit check: blockers and warnings; `previous` is last period's results. */
   precheck(set: CriteriaSet, previous?: Results | null): Precheck
+}
+
+/**
+ * The embedded store: units, criteria sets, periods, dossiers and their history in one
+ * SQLite file. Every method is one transaction.
+ */
+export declare class SqliteStore {
+  /**
+   * Opens (creating if needed) the database file at `path` and applies the migrations it
+   * lacks; `":memory:"` is a store in memory.
+   */
+  constructor(path: string, options?: { synchronous?: 'full' | 'normal'; busyTimeout?: number; readers?: number; readOnly?: boolean })
+  /** The database file; `null` in memory. */
+  get path(): string | null
+  /** Whether `close()` was called. */
+  get closed(): boolean
+  /**
+   * Closes the database (once no `…Async` call still runs on it); later calls fail with
+   * `storage`.
+   */
+  close(): void
+  /** Writes a consistent copy of the database to `target` (which must not exist). */
+  backupTo(target: string): void
+  /** Stores a new unit (parents first). */
+  insertUnit(unit: Unit): void
+  /** Replaces a stored unit. */
+  updateUnit(unit: Unit): void
+  /** The unit with this id. */
+  unit(id: string): Unit
+  /** Every unit, ordered by id. */
+  units(): Unit[]
+  /** Stores a criteria set (the same content again does nothing). */
+  insertCriteriaSet(set: CriteriaSet): void
+  /** The criteria set with this id and revision. */
+  criteriaSet(id: string, revision: number): CriteriaSet
+  /** Every stored criteria set (id, revision, name). */
+  criteriaSets(): SetInfo[]
+  /** Stores a new period. */
+  insertPeriod(period: Period): void
+  /** Replaces a stored period. */
+  updatePeriod(period: Period): void
+  /** The period with this id. */
+  period(id: string): Period
+  /** Every period, ordered by id. */
+  periods(): Period[]
+  /** Stores a new dossier with its whole history. */
+  insertDossier(dossier: Dossier): void
+  /** The dossier with its whole history. */
+  dossier(id: string): Dossier
+  /** The dossier without its history: all that decide, view and results need, faster. */
+  dossierState(id: string): Dossier
+  /** The dossiers that match `query` (every given field), ordered by id. */
+  dossiers(query?: DossierQuery): DossierSummary[]
+  /**
+   * Decides `command` on the stored dossier and, if accepted, writes the entries, the
+   * dossier and the events in one transaction.
+   */
+  execute(dossier: string, actor: Actor, command: Command | string, now: string): Executed
+  /**
+   * Compare-and-set for hosts that decide themselves: `dossier` was loaded at
+   * `expectedVersion` and events were applied to it since.
+   */
+  saveDossier(dossier: Dossier, expectedVersion: number): void
+  /** The dossier's history, oldest first. */
+  history(dossier: string): Event[]
+  /** The events that concern one criterion of the dossier, oldest first. */
+  criterionHistory(dossier: string, criterion: string): Event[]
+  /** The results of every dossier of the period, ordered by dossier id. */
+  periodResults(period: string): Results[]
+  /** The ranking of the period's dossiers. */
+  periodRanking(period: string): Ranking
+  /** `periodResults`, off the event loop. */
+  periodResultsAsync(period: string): Promise<Results[]>
+  /** `periodRanking`, off the event loop. */
+  periodRankingAsync(period: string): Promise<Ranking>
 }
 
 /** Every stable error code of the core, in declaration order. */

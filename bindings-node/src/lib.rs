@@ -12,10 +12,12 @@ mod criteria;
 mod dossier;
 mod error;
 mod scoring;
+mod store;
 mod workflow;
 
 pub use criteria::CriteriaSet;
 pub use dossier::Dossier;
+pub use store::SqliteStore;
 
 /// The library version (the core crate's).
 #[napi_derive::napi]

@@ -11,7 +11,7 @@ use napi::{Env, Unknown, ValueType};
 use napi_derive::napi;
 
 /// A command given as an object or as JSON text, read by the core's command reader.
-fn command(env: &Env, value: &Unknown<'_>) -> Result<Command> {
+pub(crate) fn command(env: &Env, value: &Unknown<'_>) -> Result<Command> {
     let text = if value.get_type()? == ValueType::String {
         unsafe { value.cast::<String>()? }
     } else {
