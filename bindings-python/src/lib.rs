@@ -25,6 +25,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<unit::Actor>()?;
     m.add_class::<unit::Unit>()?;
     m.add_class::<criteria::CriteriaSet>()?;
+    m.add_class::<criteria::CriterionIter>()?;
     m.add_class::<criteria::Band>()?;
     m.add_class::<criteria::Group>()?;
     m.add_class::<criteria::Criterion>()?;

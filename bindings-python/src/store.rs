@@ -333,7 +333,7 @@ impl SqliteStore {
         py.detach(|| s.schema_versions()).or_raise()
     }
 
-    /// SQLite's integrity check: an empty list when the file is sound.
+    /// SQLite's `PRAGMA integrity_check` report: ``["ok"]`` when the file is sound.
     fn integrity_check(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let s = &self.sqlite;
         py.detach(|| s.integrity_check()).or_raise()

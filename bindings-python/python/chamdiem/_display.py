@@ -12,7 +12,7 @@ _STYLE = (
 )
 
 
-def _n(v: Optional[str]) -> str:
+def _n(v: Any) -> str:
     return "" if v is None else escape(str(v))
 
 
