@@ -614,11 +614,15 @@ impl SqliteStore {
     /// event still match. Returns the dossier, its last event's sequence number, and its
     /// history when it was at hand (cached, or loaded).
     #[allow(clippy::type_complexity)]
+    ///
+    /// `take` (for a write) moves the cached entry out instead of copying it: the write
+    /// puts the new state back once committed.
     fn load_cached(
         &self,
         db: &Db<'_>,
         id: &str,
         with_history: bool,
+        take: bool,
     ) -> Result<Option<(Dossier, i64, Option<Arc<Vec<Event>>>)>> {
         let mut cached = None;
         if self.options.cache > 0 {
@@ -630,13 +634,24 @@ impl SqliteStore {
             else {
                 return Ok(None);
             };
-            cached = lock(&self.states)
+            let mut states = lock(&self.states);
+            let fresh = states
                 .get(id)
-                .filter(|c| c.version == version && c.last_seq == last_seq)
-                .map(|c| (c.state.clone(), c.last_seq, c.history.clone()));
+                .is_some_and(|c| c.version == version && c.last_seq == last_seq);
+            if fresh && take {
+                cached = states.remove(id).map(|c| (c.state, c.last_seq, c.history));
+            } else if fresh {
+                cached = states
+                    .get(id)
+                    .map(|c| (c.state.clone(), c.last_seq, c.history.clone()));
+            }
         }
         let (d, last_seq, mut history) = match cached {
-            Some((state, last_seq, history)) => ((*state).clone(), last_seq, history),
+            Some((state, last_seq, history)) => (
+                Arc::try_unwrap(state).unwrap_or_else(|s| (*s).clone()),
+                last_seq,
+                history,
+            ),
             None => {
                 let Some((row, last_seq)) = db.row(
                     "SELECT id, version, state, header, last_seq FROM dossiers WHERE id = ?1",
@@ -672,13 +687,15 @@ impl SqliteStore {
             )?;
             history = Some(Arc::new(codec::with_history(d.clone(), events)?.history));
         }
-        self.remember(&d, last_seq, history.clone());
+        if !take {
+            self.remember(d.clone(), last_seq, history.clone());
+        }
         Ok(Some((d, last_seq, history)))
     }
 
     fn load(&self, db: &Db<'_>, id: &str, with_history: bool) -> Result<Option<(Dossier, i64)>> {
         Ok(self
-            .load_cached(db, id, with_history)?
+            .load_cached(db, id, with_history, false)?
             .map(|(mut d, last_seq, history)| {
                 if with_history && let Some(h) = history {
                     d.history = (*h).clone();
@@ -689,7 +706,7 @@ impl SqliteStore {
 
     /// Keeps a decoded state (and its history, if at hand) for the next load at the same
     /// version.
-    fn remember(&self, d: &Dossier, last_seq: i64, history: Option<Arc<Vec<Event>>>) {
+    fn remember(&self, mut d: Dossier, last_seq: i64, history: Option<Arc<Vec<Event>>>) {
         if self.options.cache == 0 {
             return;
         }
@@ -710,14 +727,13 @@ impl SqliteStore {
                 states.remove(&k);
             }
         }
-        let mut state = d.clone();
-        state.history.clear();
+        d.history.clear();
         states.insert(
             d.id.clone(),
             Cached {
                 version: d.version as i64,
                 last_seq,
-                state: Arc::new(state),
+                state: Arc::new(d),
                 history,
             },
         );
@@ -1388,34 +1404,36 @@ impl Store for SqliteStore {
     ) -> Result<Executed> {
         let (done, after) = self.write_tx(|db| {
             let (mut d, last_seq, history) = self
-                .load_cached(db, dossier, false)?
+                .load_cached(db, dossier, false, true)?
                 .ok_or_else(|| no_dossier(dossier))?;
             let set = self.set(db, &d.criteria_set.id, d.criteria_set.revision)?;
             let base = d.version;
             let events = d.execute(&set, actor, command, now)?;
-            let mut after = None;
-            if !events.is_empty() {
-                let plan = codec::plan(&d, base, last_seq, &events);
-                self.write_plan(db, dossier, &plan)?;
-                d.history.clear();
-                // A cached history grows by the new events; else the next full load reads it.
-                let history = history.map(|h| {
-                    let mut h = (*h).clone();
-                    h.extend(events.iter().cloned());
-                    Arc::new(h)
-                });
-                after = Some((d.clone(), plan.last_seq, history));
-            }
             let done = Executed {
                 version: d.version,
                 state: d.state,
-                events,
+                events: Vec::new(),
             };
-            Ok((done, after))
+            if events.is_empty() {
+                // Nothing written: the state taken from the cache goes back as it was.
+                return Ok((done, Some((d, last_seq, history))));
+            }
+            let plan = codec::plan(&d, base, last_seq, &events);
+            self.write_plan(db, dossier, &plan)?;
+            // A cached history grows by the new events; else the next full load reads it.
+            let history = history.map(|h| {
+                let mut h = Arc::try_unwrap(h).unwrap_or_else(|h| (*h).clone());
+                h.extend(events.iter().cloned());
+                Arc::new(h)
+            });
+            Ok((
+                Executed { events, ..done },
+                Some((d, plan.last_seq, history)),
+            ))
         })?;
         // Only once committed: the cache holds nothing the database does not.
         if let Some((d, last_seq, history)) = after {
-            self.remember(&d, last_seq, history);
+            self.remember(d, last_seq, history);
         }
         Ok(done)
     }
