@@ -10,7 +10,7 @@
 //!    the `X-CSRF-Token` header (the JSON API, scripts), the `csrf` field of a URL-encoded
 //!    form, or the `csrf` query parameter (multipart forms). Requests with a personal API
 //!    token (`Authorization: Bearer`) carry no cookie and need no token; anonymous requests
-//!    (the login form) are covered by the Origin check.
+//!    and the login routes are covered by the Origin check.
 //!
 //! Every refusal is a 403 (`csrf_failed`) and a warning in the log, target
 //! `chamdiem_server::security::csrf`.
@@ -31,6 +31,9 @@ use subtle::ConstantTimeEq;
 pub const HEADER: &str = "x-csrf-token";
 /// The form field and query parameter that carry the token.
 pub const FIELD: &str = "csrf";
+/// The login routes: they need no token (a browser may still hold an old session), only the
+/// Origin check.
+pub const LOGIN_PATHS: [&str; 2] = ["/login", "/api/v1/auth/login"];
 
 /// An origin `scheme://host[:port]`, lowercase, with the default port left out; `None` if it
 /// cannot be parsed.
@@ -169,7 +172,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if let Err(reason) = check_origin(&state.config, req.headers()) {
         return refuse(&path, &method, reason, req.headers());
     }
-    let Some(auth) = auth else {
+    // Logging in makes a new session whatever the browser had: the Origin check covers it.
+    let Some(auth) = auth.filter(|_| !LOGIN_PATHS.contains(&path.as_str())) else {
         return next.run(req).await;
     };
     let expected = auth.csrf_token().to_owned();
