@@ -79,7 +79,11 @@ pub fn view(dossier: &Dossier, actor: &Actor) -> Result<DossierView> {
         // An entry's version and last editor come from the events the actor may see, so the
         // view does not reveal which criteria the reviewer has touched.
         for e in &mut d.entries {
-            let last = d.history.iter().rev().find(|ev| ev.change.concerns(&e.criterion));
+            let last = d
+                .history
+                .iter()
+                .rev()
+                .find(|ev| ev.change.concerns(&e.criterion));
             e.version = last.map_or(0, |ev| ev.version);
             e.changed_by = last.map(|ev| ev.actor.user.clone());
         }
