@@ -191,6 +191,15 @@ export declare class SqliteStore {
   periodRankingAsync(period: string): Promise<Ranking>
 }
 
+/** Nanoseconds per `evaluate` in the core alone (no serialization). */
+export declare function __benchCoreEvaluate(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[], iterations: number): number
+
+/** Nanoseconds per `execute` in the core alone: `commands` in turn, on a copy of `dossier`. */
+export declare function __benchCoreExecute(set: CriteriaSet, dossier: Dossier, actor: Actor, commands: Command[], now: string, iterations: number): number
+
+/** The evaluation as JSON text (what `evaluate` parses into objects). */
+export declare function __benchEvaluateJson(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[]): string
+
 /** Every stable error code of the core, in declaration order. */
 export declare function errorCodes(): Array<string>
 

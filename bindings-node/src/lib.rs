@@ -7,6 +7,7 @@
 //! The JavaScript entry points (`index.js`, `index.mjs`) load this addon, give it the factory of
 //! the `ChamdiemError` classes, and re-export it; `docs/js-api.md` is the contract.
 
+mod bench;
 mod convert;
 mod criteria;
 mod dossier;
