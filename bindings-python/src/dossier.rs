@@ -487,3 +487,35 @@ fn show_score(s: &Option<Score>) -> String {
         Some(Score::Value(v)) => format!("value {v}"),
     }
 }
+
+/// Benchmark support (private, used by `bench/bench.py`): executes `commands` in turn, `n` times
+/// in all, on a copy of `dossier`, entirely in Rust, and returns the seconds it took. Python
+/// runs the same loop through `Dossier.execute`; the difference is the per-call overhead of the
+/// binding.
+#[pyfunction]
+pub(crate) fn _execute_loop(
+    py: Python<'_>,
+    dossier: &Bound<'_, Dossier>,
+    set: &Bound<'_, CriteriaSet>,
+    actor: &Bound<'_, PyAny>,
+    commands: Vec<Bound<'_, crate::workflow::Command>>,
+    now: &Bound<'_, PyAny>,
+    n: usize,
+) -> PyResult<f64> {
+    let mut d = dossier.borrow().inner.clone();
+    let actor = actor_arg(actor)?;
+    let now = timestamp_arg(now, "now")?;
+    let commands: Vec<chamdiem::Command> = commands.iter().map(|c| c.get().inner.clone()).collect();
+    if commands.is_empty() {
+        return Ok(0.0);
+    }
+    let set = set_ref(set);
+    let took = py.detach(|| {
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            d.execute(set, &actor, &commands[i % commands.len()], now)?;
+        }
+        Ok(start.elapsed().as_secs_f64())
+    });
+    took.or_raise()
+}

@@ -55,6 +55,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scoring::results, m)?)?;
     m.add_function(wrap_pyfunction!(scoring::rank, m)?)?;
     m.add_function(wrap_pyfunction!(scoring::evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(dossier::_execute_loop, m)?)?;
     store::register(m)?;
     Ok(())
 }

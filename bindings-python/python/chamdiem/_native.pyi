@@ -25,6 +25,7 @@ _EventLike = Union["Event", Mapping[str, Any]]
 _Level = Literal["groups", "criteria", "total"]
 
 __all__ = [
+    "_execute_loop",
     "ActionStatus",
     "Actor",
     "Band",
@@ -701,6 +702,9 @@ class Evaluation:
 
 def results(set: CriteriaSet, dossier: Dossier) -> Results: ...
 def rank(items: Iterable[Tuple[_UnitLike, Results]]) -> Ranking: ...
+def _execute_loop(
+    dossier: Dossier, set: CriteriaSet, actor: _ActorLike, commands: List[Command], now: _Instant, n: int
+) -> float: ...
 def evaluate(sets: Iterable[CriteriaSet], units: Iterable[_UnitLike], dossiers: Iterable[Dossier]) -> Evaluation: ...
 
 @disjoint_base
