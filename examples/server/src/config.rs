@@ -195,7 +195,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mib" => 1024 * 1024,
         "gb" | "g" => 1000 * 1000 * 1000,
         "gib" => 1024 * 1024 * 1024,
-        _ => return Err(format!("`{text}`: unknown size unit (use B, KB, KiB, MB, MiB, GB, GiB)")),
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown size unit (use B, KB, KiB, MB, MiB, GB, GiB)"
+            ));
+        }
     };
     n.checked_mul(mult)
         .ok_or_else(|| format!("`{text}` is too large"))

@@ -43,19 +43,72 @@ pub struct DemoAccount {
 }
 
 const UNITS: [(&str, &str, &str, UnitKind, Option<&str>); 8] = [
-    (PROVINCE, "TINH", "Ủy ban nhân dân tỉnh Bắc Giang", UnitKind::Province, None),
-    ("SO-TC", "SO-TC", "Sở Tài chính", UnitKind::Department, Some(PROVINCE)),
-    ("SO-TP", "SO-TP", "Sở Tư pháp", UnitKind::Department, Some(PROVINCE)),
-    ("SO-NV", "SO-NV", "Sở Nội vụ", UnitKind::Department, Some(PROVINCE)),
-    ("SO-NN", "SO-NN", "Sở Nông nghiệp và Môi trường", UnitKind::Department, Some(PROVINCE)),
-    ("CC-TL", "CC-TL", "Chi cục Thủy lợi", UnitKind::SubDepartment, Some("SO-NN")),
-    ("H-YD", "H-YD", "Huyện Yên Dũng", UnitKind::District, Some(PROVINCE)),
-    ("H-LN", "H-LN", "Huyện Lục Nam", UnitKind::District, Some(PROVINCE)),
+    (
+        PROVINCE,
+        "TINH",
+        "Ủy ban nhân dân tỉnh Bắc Giang",
+        UnitKind::Province,
+        None,
+    ),
+    (
+        "SO-TC",
+        "SO-TC",
+        "Sở Tài chính",
+        UnitKind::Department,
+        Some(PROVINCE),
+    ),
+    (
+        "SO-TP",
+        "SO-TP",
+        "Sở Tư pháp",
+        UnitKind::Department,
+        Some(PROVINCE),
+    ),
+    (
+        "SO-NV",
+        "SO-NV",
+        "Sở Nội vụ",
+        UnitKind::Department,
+        Some(PROVINCE),
+    ),
+    (
+        "SO-NN",
+        "SO-NN",
+        "Sở Nông nghiệp và Môi trường",
+        UnitKind::Department,
+        Some(PROVINCE),
+    ),
+    (
+        "CC-TL",
+        "CC-TL",
+        "Chi cục Thủy lợi",
+        UnitKind::SubDepartment,
+        Some("SO-NN"),
+    ),
+    (
+        "H-YD",
+        "H-YD",
+        "Huyện Yên Dũng",
+        UnitKind::District,
+        Some(PROVINCE),
+    ),
+    (
+        "H-LN",
+        "H-LN",
+        "Huyện Lục Nam",
+        UnitKind::District,
+        Some(PROVINCE),
+    ),
 ];
 
 /// The demo accounts (all with [`DEMO_PASSWORD`]).
 pub fn accounts() -> Vec<DemoAccount> {
-    let a = |login, name, role, unit| DemoAccount { login, name, role, unit };
+    let a = |login, name, role, unit| DemoAccount {
+        login,
+        name,
+        role,
+        unit,
+    };
     vec![
         a("quantri", "Nguyễn Văn Quản", Role::Admin, PROVINCE),
         a("thamdinh", "Trần Thị Thẩm", Role::Reviewer, PROVINCE),
@@ -124,7 +177,7 @@ fn self_input(node: &CriterionNode, i: usize) -> SelfInput {
             let scored: Vec<_> = c.cases.iter().filter(|k| !k.not_applicable).collect();
             let na = c.cases.iter().find(|k| k.not_applicable);
             let pick = match na {
-                Some(k) if i % 7 == 0 => k,
+                Some(k) if i.is_multiple_of(7) => k,
                 _ if i % 5 == 3 && scored.len() > 1 => scored[1],
                 _ => scored.first().copied().unwrap_or(&c.cases[0]),
             };
@@ -159,7 +212,10 @@ fn review_input(node: &CriterionNode, i: usize) -> ReviewInput {
     let mut case = s.case.clone();
     if i % 4 == 1
         && c.kind == CriterionKind::Choice
-        && let Some(pos) = c.cases.iter().position(|k| Some(&k.code) == s.case.as_ref())
+        && let Some(pos) = c
+            .cases
+            .iter()
+            .position(|k| Some(&k.code) == s.case.as_ref())
         && let Some(next) = c.cases.get(pos + 1).filter(|k| !k.not_applicable)
     {
         case = Some(next.code.clone());
@@ -178,11 +234,15 @@ fn review_input(node: &CriterionNode, i: usize) -> ReviewInput {
 }
 
 fn step(t: &mut Timestamp) -> Timestamp {
-    *t = t.add_millis(3 * 3600_000);
+    *t = t.add_millis(3 * 3_600_000);
     *t
 }
 
-fn write_evidence(dir: &std::path::Path, code: &str, unit: &str) -> std::io::Result<(String, u64, String)> {
+fn write_evidence(
+    dir: &std::path::Path,
+    code: &str,
+    unit: &str,
+) -> std::io::Result<(String, u64, String)> {
     std::fs::create_dir_all(dir)?;
     let id = crate::auth::hex(&crate::auth::random_bytes::<16>());
     let body = format!(
@@ -194,6 +254,7 @@ fn write_evidence(dir: &std::path::Path, code: &str, unit: &str) -> std::io::Res
 }
 
 /// Walks one dossier: what `target` needs.
+#[allow(clippy::too_many_arguments)]
 fn walk(
     s: &dyn Store,
     set: &CriteriaSet,
@@ -205,13 +266,26 @@ fn walk(
     evidence_dir: &std::path::Path,
 ) -> Result<(), AppError> {
     let run = |cmd: Command, now: Timestamp| -> Result<(), AppError> {
-        s.execute(dossier, if cmd.name().role() == Role::Unit { unit } else { reviewer }, &cmd, now)
-            .map(|_| ())
-            .map_err(AppError::from)
+        s.execute(
+            dossier,
+            if cmd.name().role() == Role::Unit {
+                unit
+            } else {
+                reviewer
+            },
+            &cmd,
+            now,
+        )
+        .map(|_| ())
+        .map_err(AppError::from)
     };
     let nodes = set.criteria();
     let partial = target == State::SelfAssessment;
-    let limit = if partial { nodes.len() / 3 } else { nodes.len() };
+    let limit = if partial {
+        nodes.len() / 3
+    } else {
+        nodes.len()
+    };
     if limit == 0 {
         return Ok(());
     }
@@ -219,7 +293,11 @@ fn walk(
     run(
         Command::SaveSelf(SaveSelf {
             base_version: Some(base),
-            entries: nodes[..limit].iter().enumerate().map(|(i, n)| self_input(n, i)).collect(),
+            entries: nodes[..limit]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| self_input(n, i))
+                .collect(),
         }),
         step(t),
     )?;
@@ -253,7 +331,13 @@ fn walk(
     if target == State::SelfAssessed {
         return Ok(());
     }
-    let flagged: Vec<&str> = nodes.iter().skip(2).step_by(9).take(2).map(|n| n.criterion.code.as_str()).collect();
+    let flagged: Vec<&str> = nodes
+        .iter()
+        .skip(2)
+        .step_by(9)
+        .take(2)
+        .map(|n| n.criterion.code.as_str())
+        .collect();
     let explain = matches!(target, State::ExplanationRequested | State::Completed);
     let base = s.dossier_state(dossier)?.version();
     run(
@@ -266,7 +350,10 @@ fn walk(
                     let mut r = review_input(n, i);
                     if explain && flagged.contains(&n.criterion.code.as_str()) {
                         r.request_explanation = Some(true);
-                        r.request_note = Some("Đề nghị bổ sung tài liệu kiểm chứng và giải trình rõ cách tính.".into());
+                        r.request_note = Some(
+                            "Đề nghị bổ sung tài liệu kiểm chứng và giải trình rõ cách tính."
+                                .into(),
+                        );
                     }
                     r
                 })
@@ -276,7 +363,12 @@ fn walk(
     )?;
     if explain {
         let deadline = t.add_millis(14 * 86_400_000 + 60 * 86_400_000);
-        run(Command::RequestExplanation { deadline: Some(deadline) }, step(t))?;
+        run(
+            Command::RequestExplanation {
+                deadline: Some(deadline),
+            },
+            step(t),
+        )?;
         if target == State::ExplanationRequested {
             return Ok(());
         }
@@ -322,7 +414,11 @@ fn walk(
     Ok(())
 }
 
-fn seed_store(s: &dyn Store, now: Timestamp, evidence_dir: &std::path::Path) -> Result<(), AppError> {
+fn seed_store(
+    s: &dyn Store,
+    now: Timestamp,
+    evidence_dir: &std::path::Path,
+) -> Result<(), AppError> {
     let iso = CriteriaSet::from_compact(ISO_SET)?;
     let cchc = CriteriaSet::from_compact(CCHC_SET)?;
     s.insert_criteria_set(&iso)?;
@@ -336,15 +432,27 @@ fn seed_store(s: &dyn Store, now: Timestamp, evidence_dir: &std::path::Path) -> 
             parent: parent.map(Into::into),
         })?;
     }
-    let r = |set: &CriteriaSet| SetRef { id: set.id().into(), revision: set.revision() };
+    let r = |set: &CriteriaSet| SetRef {
+        id: set.id().into(),
+        revision: set.revision(),
+    };
     let mut period = Period::new(
         "2026",
         "Đánh giá năm 2026",
         PROVINCE,
         vec![
-            PeriodSet { unit_kind: UnitKind::Department, criteria_set: r(&iso) },
-            PeriodSet { unit_kind: UnitKind::SubDepartment, criteria_set: r(&iso) },
-            PeriodSet { unit_kind: UnitKind::District, criteria_set: r(&cchc) },
+            PeriodSet {
+                unit_kind: UnitKind::Department,
+                criteria_set: r(&iso),
+            },
+            PeriodSet {
+                unit_kind: UnitKind::SubDepartment,
+                criteria_set: r(&iso),
+            },
+            PeriodSet {
+                unit_kind: UnitKind::District,
+                criteria_set: r(&cchc),
+            },
         ],
     );
     period.year = Some(2026);
@@ -366,9 +474,13 @@ fn seed_store(s: &dyn Store, now: Timestamp, evidence_dir: &std::path::Path) -> 
     let start = now.add_millis(-21 * 86_400_000);
     for (i, (unit_id, login, target)) in plan.into_iter().enumerate() {
         let unit = s.unit(unit_id)?;
-        let set = if unit.kind == UnitKind::District { &cchc } else { &iso };
+        let set = if unit.kind == UnitKind::District {
+            &cchc
+        } else {
+            &iso
+        };
         let id = crate::admin::dossier_id("2026", unit_id);
-        let mut t = start.add_millis(i as i64 * 3600_000);
+        let mut t = start.add_millis(i as i64 * 3_600_000);
         let d = period.open_dossier(id.clone(), &unit, set, &admin, t)?;
         s.insert_dossier(&d)?;
         let actor = Actor::new(login, Role::Unit, unit_id);
@@ -378,7 +490,9 @@ fn seed_store(s: &dyn Store, now: Timestamp, evidence_dir: &std::path::Path) -> 
         walk(s, set, &id, &actor, &reviewer, target, &mut t, evidence_dir)?;
         let got = s.dossier_state(&id)?.state();
         if got != target {
-            return Err(AppError::Internal(format!("demo dossier {id} reached {got}, not {target}")));
+            return Err(AppError::Internal(format!(
+                "demo dossier {id} reached {got}, not {target}"
+            )));
         }
     }
     Ok(())
@@ -393,7 +507,10 @@ pub fn banner(url: &str, just_created: bool) -> String {
     } else {
         s.push_str("  Demo accounts (unless their passwords were changed):\n\n");
     }
-    s.push_str(&format!("  {:<10} {:<20} {:<8} {}\n", "account", "password", "unit", "role"));
+    s.push_str(&format!(
+        "  {:<10} {:<20} {:<8} {}\n",
+        "account", "password", "unit", "role"
+    ));
     for a in accounts() {
         let role = match a.role {
             Role::Admin => "administrator",
@@ -401,7 +518,10 @@ pub fn banner(url: &str, just_created: bool) -> String {
             Role::Viewer => "viewer",
             Role::Unit => "assessed unit",
         };
-        s.push_str(&format!("  {:<10} {:<20} {:<8} {role}\n", a.login, DEMO_PASSWORD, a.unit));
+        s.push_str(&format!(
+            "  {:<10} {:<20} {:<8} {role}\n",
+            a.login, DEMO_PASSWORD, a.unit
+        ));
     }
     s
 }

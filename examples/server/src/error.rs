@@ -184,7 +184,10 @@ pub fn core_status(e: &chamdiem::Error) -> StatusCode {
             StatusCode::CONFLICT
         }
         "forbidden" => StatusCode::FORBIDDEN,
-        "unknown_criterion" | "unknown_case" | "value_out_of_range" | "guard_failed"
+        "unknown_criterion"
+        | "unknown_case"
+        | "value_out_of_range"
+        | "guard_failed"
         | "invalid_criteria_set" => StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_input" => StatusCode::BAD_REQUEST,
         "not_found" => StatusCode::NOT_FOUND,
@@ -307,6 +310,9 @@ pub async fn read_body(req: Request, limit: usize) -> AppResult<bytes::Bytes> {
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(AppError::PayloadTooLarge(
             format!("the body is larger than the {limit} bytes allowed"),
         )),
-        Err(e) => Err(AppError::invalid("", format!("the body could not be read: {e}"))),
+        Err(e) => Err(AppError::invalid(
+            "",
+            format!("the body could not be read: {e}"),
+        )),
     }
 }

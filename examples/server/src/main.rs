@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -107,7 +110,11 @@ async fn serve(config: chamdiem_server::Config) -> Result<(), Box<dyn std::error
     let listen = config.listen;
     let state = AppState::open(config)?;
     tracing::info!(database = state.db.kind(), "database open");
-    let created = if no_demo { false } else { demo::seed(&state).await? };
+    let created = if no_demo {
+        false
+    } else {
+        demo::seed(&state).await?
+    };
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let mut config = state.config.clone();
     config.listen = listener.local_addr()?;
@@ -128,7 +135,9 @@ async fn serve(config: chamdiem_server::Config) -> Result<(), Box<dyn std::error
             );
         }
     }
-    println!("  Listening on {url} (Ctrl-C or SIGTERM stops the server after the requests in flight).");
+    println!(
+        "  Listening on {url} (Ctrl-C or SIGTERM stops the server after the requests in flight)."
+    );
     let sweeper = {
         let state = state.clone();
         tokio::spawn(async move {

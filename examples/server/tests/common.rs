@@ -48,7 +48,11 @@ pub fn with_db(config: Config, db: Db) -> TestApp {
     let clock = Arc::new(ManualClock::new(start()));
     let state = AppState::new(config, db, clock.clone()).unwrap();
     let router = app(state.clone());
-    TestApp { state, clock, router }
+    TestApp {
+        state,
+        clock,
+        router,
+    }
 }
 
 pub fn new_app() -> TestApp {
@@ -103,12 +107,18 @@ impl TestApp {
 
     pub async fn login_with(&self, login: &str, password: &str) -> Result<Session, Resp> {
         let r = self
-            .send(json_req("POST", "/api/v1/auth/login", &serde_json::json!({"login": login, "password": password})))
+            .send(json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &serde_json::json!({"login": login, "password": password}),
+            ))
             .await;
         if r.status != StatusCode::OK {
             return Err(r);
         }
-        let cookie = r.session_cookie(self.state.config.cookie_name()).expect("a session cookie");
+        let cookie = r
+            .session_cookie(self.state.config.cookie_name())
+            .expect("a session cookie");
         let csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
         Ok(Session {
             cookie_name: self.state.config.cookie_name().to_owned(),
@@ -149,7 +159,13 @@ impl Session {
             None => b.body(Body::empty()).unwrap(),
         }
     }
-    pub fn raw(&self, method: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    pub fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> Request<Body> {
         Request::builder()
             .method(method)
             .uri(uri)
@@ -196,7 +212,9 @@ impl Resp {
         self.json()["code"].as_str().unwrap_or("").to_owned()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).map(|v| v.to_str().unwrap().to_owned())
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
     }
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers

@@ -6,14 +6,22 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chamdiem::workflow::{ReviewInput, SaveReview, SaveSelf, SelfInput, ExplanationInput, SaveExplanation};
+use chamdiem::workflow::{
+    ExplanationInput, ReviewInput, SaveExplanation, SaveReview, SaveSelf, SelfInput,
+};
 use chamdiem::{Actor, Command, CriteriaSet, Period, PeriodSet, Role, SetRef, Unit, UnitKind};
 use common::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 fn unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
-    Unit { id: id.into(), code: id.into(), name: name.into(), kind, parent: parent.map(Into::into) }
+    Unit {
+        id: id.into(),
+        code: id.into(),
+        name: name.into(),
+        kind,
+        parent: parent.map(Into::into),
+    }
 }
 
 /// Two provinces P and Q; departments A and B of P; five periods in which A's dossier is in
@@ -23,37 +31,89 @@ fn fixture() -> TestApp {
     let s = t.state.store.clone();
     let set = CriteriaSet::from_compact(SMALL_SET).unwrap();
     s.insert_criteria_set(&set).unwrap();
-    s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None)).unwrap();
-    s.insert_unit(&unit("Q", "Tỉnh Q", UnitKind::Province, None)).unwrap();
-    s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P"))).unwrap();
-    s.insert_unit(&unit("B", "Sở Beta", UnitKind::Department, Some("P"))).unwrap();
+    s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+        .unwrap();
+    s.insert_unit(&unit("Q", "Tỉnh Q", UnitKind::Province, None))
+        .unwrap();
+    s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P")))
+        .unwrap();
+    s.insert_unit(&unit("B", "Sở Beta", UnitKind::Department, Some("P")))
+        .unwrap();
     let admin = Actor::new("adm", Role::Admin, "P");
     let ua = Actor::new("ua", Role::Unit, "A");
     let rev = Actor::new("rev", Role::Reviewer, "P");
     let now = start();
     for (i, state) in chamdiem::State::ALL.iter().enumerate() {
         let pid = format!("p{}", i + 1);
-        let period = Period::new(&pid, format!("Kỳ {pid}"), "P", vec![PeriodSet {
-            unit_kind: UnitKind::Department,
-            criteria_set: SetRef { id: "nho".into(), revision: 1 },
-        }]);
+        let period = Period::new(
+            &pid,
+            format!("Kỳ {pid}"),
+            "P",
+            vec![PeriodSet {
+                unit_kind: UnitKind::Department,
+                criteria_set: SetRef {
+                    id: "nho".into(),
+                    revision: 1,
+                },
+            }],
+        );
         s.insert_period(&period).unwrap();
         for u in ["A", "B"] {
-            let d = period.open_dossier(format!("{pid}.{u}"), &s.unit(u).unwrap(), &set, &admin, now).unwrap();
+            let d = period
+                .open_dossier(format!("{pid}.{u}"), &s.unit(u).unwrap(), &set, &admin, now)
+                .unwrap();
             s.insert_dossier(&d).unwrap();
         }
         let id = format!("{pid}.A");
-        let run = |a: &Actor, c: Command| { s.execute(&id, a, &c, now).unwrap(); };
-        if *state == chamdiem::State::SelfAssessment { continue; }
-        run(&ua, Command::SaveSelf(SaveSelf { base_version: None, entries: vec![
-            SelfInput { criterion: "1.1".into(), case: Some("a".into()), ..Default::default() },
-            SelfInput { criterion: "1.2".into(), case: Some("a".into()), ..Default::default() }] }));
+        let run = |a: &Actor, c: Command| {
+            s.execute(&id, a, &c, now).unwrap();
+        };
+        if *state == chamdiem::State::SelfAssessment {
+            continue;
+        }
+        run(
+            &ua,
+            Command::SaveSelf(SaveSelf {
+                base_version: None,
+                entries: vec![
+                    SelfInput {
+                        criterion: "1.1".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                    SelfInput {
+                        criterion: "1.2".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                ],
+            }),
+        );
         run(&ua, Command::Submit);
-        if *state == chamdiem::State::SelfAssessed { continue; }
+        if *state == chamdiem::State::SelfAssessed {
+            continue;
+        }
         let flag = *state == chamdiem::State::ExplanationRequested;
-        run(&rev, Command::SaveReview(SaveReview { base_version: None, entries: vec![
-            ReviewInput { criterion: "1.1".into(), case: Some("b".into()), request_explanation: flag.then_some(true), request_note: flag.then(|| "Giải trình".into()), ..Default::default() },
-            ReviewInput { criterion: "1.2".into(), case: Some("a".into()), ..Default::default() }] }));
+        run(
+            &rev,
+            Command::SaveReview(SaveReview {
+                base_version: None,
+                entries: vec![
+                    ReviewInput {
+                        criterion: "1.1".into(),
+                        case: Some("b".into()),
+                        request_explanation: flag.then_some(true),
+                        request_note: flag.then(|| "Giải trình".into()),
+                        ..Default::default()
+                    },
+                    ReviewInput {
+                        criterion: "1.2".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                ],
+            }),
+        );
         if flag {
             run(&rev, Command::RequestExplanation { deadline: None });
             continue;
@@ -93,22 +153,42 @@ async fn session_id_changes_at_login_and_dies_at_logout() {
     let t = fixture();
     let first = t.login("ua").await;
     // Logging in again from the same browser replaces the session: a new id, the old one ends.
-    let r = t.send({
-        let mut r = json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD}));
-        r.headers_mut().insert(header::COOKIE, first.cookie_header().parse().unwrap());
-        r
-    }).await;
+    let r = t
+        .send({
+            let mut r = json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": PASSWORD}),
+            );
+            r.headers_mut()
+                .insert(header::COOKIE, first.cookie_header().parse().unwrap());
+            r
+        })
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let second = r.session_cookie(t.state.config.cookie_name()).unwrap();
     assert_ne!(second, first.cookie);
-    assert_eq!(t.send(first.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
-    let s2 = Session { cookie: second, csrf: r.json()["csrf_token"].as_str().unwrap().into(), ..first.clone() };
-    assert_eq!(t.send(s2.req("GET", "/api/v1/me", None)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.send(first.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let s2 = Session {
+        cookie: second,
+        csrf: r.json()["csrf_token"].as_str().unwrap().into(),
+        ..first.clone()
+    };
+    assert_eq!(
+        t.send(s2.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::OK
+    );
     // Logout ends it on the server: replaying the cookie gets 401 (API) and the login page (pages).
     let out = t.send(s2.req("POST", "/api/v1/auth/logout", None)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert!(out.set_cookies().iter().any(|c| c.contains("Max-Age=0")));
-    assert_eq!(t.send(s2.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.send(s2.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let page = t.send(s2.req("GET", "/", None)).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.header("location").unwrap().starts_with("/login"));
@@ -119,21 +199,53 @@ async fn disabling_an_account_and_changing_a_password_end_sessions() {
     let t = fixture();
     let admin = t.login("adm").await;
     let ua = t.login("ua").await;
-    let r = t.send(admin.req("PATCH", "/api/v1/admin/users/ua", Some(&json!({"disabled": true})))).await;
+    let r = t
+        .send(admin.req(
+            "PATCH",
+            "/api/v1/admin/users/ua",
+            Some(&json!({"disabled": true})),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(t.send(ua.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.send(ua.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(t.login_with("ua", PASSWORD).await.is_err());
-    t.send(admin.req("PATCH", "/api/v1/admin/users/ua", Some(&json!({"disabled": false})))).await;
+    t.send(admin.req(
+        "PATCH",
+        "/api/v1/admin/users/ua",
+        Some(&json!({"disabled": false})),
+    ))
+    .await;
 
     let a1 = t.login("ub").await;
     let a2 = t.login("ub").await;
     let new = "một mật khẩu mới đủ dài";
-    let r = t.send(a1.req("POST", "/api/v1/me/password", Some(&json!({"current_password": "sai rồi sai rồi", "new_password": new})))).await;
+    let r = t
+        .send(a1.req(
+            "POST",
+            "/api/v1/me/password",
+            Some(&json!({"current_password": "sai rồi sai rồi", "new_password": new})),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = t.send(a1.req("POST", "/api/v1/me/password", Some(&json!({"current_password": PASSWORD, "new_password": new})))).await;
+    let r = t
+        .send(a1.req(
+            "POST",
+            "/api/v1/me/password",
+            Some(&json!({"current_password": PASSWORD, "new_password": new})),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    assert_eq!(t.send(a1.req("GET", "/api/v1/me", None)).await.status, StatusCode::OK);
-    assert_eq!(t.send(a2.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.send(a1.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.send(a2.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(t.login_with("ub", PASSWORD).await.is_err());
     t.login_with("ub", new).await.unwrap();
 }
@@ -142,8 +254,12 @@ async fn disabling_an_account_and_changing_a_password_end_sessions() {
 async fn sessions_expire_when_idle_and_at_their_end() {
     let t = fixture();
     let s = t.login("ua").await;
-    t.clock.advance_millis(t.state.config.session_idle.as_millis() as i64 + 1);
-    assert_eq!(t.send(s.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    t.clock
+        .advance_millis(t.state.config.session_idle.as_millis() as i64 + 1);
+    assert_eq!(
+        t.send(s.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 fn check_cookie(set_cookie: &str, name: &str, secure: bool) {
@@ -151,27 +267,54 @@ fn check_cookie(set_cookie: &str, name: &str, secure: bool) {
     assert!(parts[0].starts_with(&format!("{name}=")), "{set_cookie}");
     assert!(parts.contains(&"HttpOnly"), "{set_cookie}");
     assert!(parts.contains(&"Path=/"), "{set_cookie}");
-    assert!(parts.iter().any(|p| p.starts_with("SameSite=")), "{set_cookie}");
-    assert!(!parts.iter().any(|p| p.to_ascii_lowercase().starts_with("domain")), "{set_cookie}");
+    assert!(
+        parts.iter().any(|p| p.starts_with("SameSite=")),
+        "{set_cookie}"
+    );
+    assert!(
+        !parts
+            .iter()
+            .any(|p| p.to_ascii_lowercase().starts_with("domain")),
+        "{set_cookie}"
+    );
     assert_eq!(parts.contains(&"Secure"), secure, "{set_cookie}");
 }
 
 #[tokio::test]
 async fn the_cookie_is_host_prefixed_and_secure_when_configured() {
     let t = fixture();
-    let r = t.send(json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD}))).await;
+    let r = t
+        .send(json_req(
+            "POST",
+            "/api/v1/auth/login",
+            &json!({"login": "ua", "password": PASSWORD}),
+        ))
+        .await;
     check_cookie(&r.set_cookies()[0], "chamdiem_session", false);
 
     let mut c = config();
     c.secure_cookies = true;
     c.hsts = true;
     let t2 = with_config(c);
-    t2.state.store.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None)).unwrap();
+    t2.state
+        .store
+        .insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+        .unwrap();
     t2.add_user("x", Role::Viewer, "P");
-    let r = t2.send(json_req("POST", "/api/v1/auth/login", &json!({"login": "x", "password": PASSWORD}))).await;
+    let r = t2
+        .send(json_req(
+            "POST",
+            "/api/v1/auth/login",
+            &json!({"login": "x", "password": PASSWORD}),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     check_cookie(&r.set_cookies()[0], "__Host-chamdiem_session", true);
-    assert!(r.header("strict-transport-security").unwrap().contains("max-age=31536000"));
+    assert!(
+        r.header("strict-transport-security")
+            .unwrap()
+            .contains("max-age=31536000")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -180,39 +323,68 @@ async fn the_cookie_is_host_prefixed_and_secure_when_configured() {
 #[derive(Clone, Default)]
 struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 impl std::io::Write for LogBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
-    fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
     type Writer = LogBuf;
-    fn make_writer(&'a self) -> LogBuf { self.clone() }
+    fn make_writer(&'a self) -> LogBuf {
+        self.clone()
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn csrf_refuses_what_django_refuses() {
     let logs = LogBuf::default();
-    let subscriber = tracing_subscriber::fmt().with_writer(logs.clone()).with_ansi(false).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let mut c = config();
     c.public_url = Some("https://chamdiem.example.gov.vn".into());
     let t = with_config(c);
-    t.state.store.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None)).unwrap();
+    t.state
+        .store
+        .insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+        .unwrap();
     t.add_user("x", Role::Viewer, "P");
-    let login = Request::builder().method("POST").uri("/api/v1/auth/login")
+    let login = Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/login")
         .header(header::ORIGIN, "https://chamdiem.example.gov.vn")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"login": "x", "password": PASSWORD}).to_string())).unwrap();
+        .body(Body::from(
+            json!({"login": "x", "password": PASSWORD}).to_string(),
+        ))
+        .unwrap();
     let r = t.send(login).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let cookie = format!("chamdiem_session={}", r.session_cookie("chamdiem_session").unwrap());
+    let cookie = format!(
+        "chamdiem_session={}",
+        r.session_cookie("chamdiem_session").unwrap()
+    );
     let token = r.json()["csrf_token"].as_str().unwrap().to_owned();
     let good_origin = "https://chamdiem.example.gov.vn";
     let send = |origin: Option<&str>, tok: Option<&str>| {
-        let mut b = Request::builder().method("PATCH").uri("/api/v1/me")
-            .header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/json");
-        if let Some(o) = origin { b = b.header(header::ORIGIN, o); }
-        if let Some(t) = tok { b = b.header("x-csrf-token", t); }
-        b.body(Body::from(json!({"phone": "0204 3854 000"}).to_string())).unwrap()
+        let mut b = Request::builder()
+            .method("PATCH")
+            .uri("/api/v1/me")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(o) = origin {
+            b = b.header(header::ORIGIN, o);
+        }
+        if let Some(t) = tok {
+            b = b.header("x-csrf-token", t);
+        }
+        b.body(Body::from(json!({"phone": "0204 3854 000"}).to_string()))
+            .unwrap()
     };
     let wrong = "0".repeat(64);
     let cases: Vec<(&str, Option<&str>, Option<&str>)> = vec![
@@ -221,7 +393,11 @@ async fn csrf_refuses_what_django_refuses() {
         ("malformed token", Some(good_origin), Some("abc<>")),
         ("evil origin", Some("https://evil"), Some(&token)),
         ("null origin", Some("null"), Some(&token)),
-        ("http origin on https", Some("http://chamdiem.example.gov.vn"), Some(&token)),
+        (
+            "http origin on https",
+            Some("http://chamdiem.example.gov.vn"),
+            Some(&token),
+        ),
         ("unparseable origin", Some("https://["), Some(&token)),
     ];
     for (what, origin, tok) in cases {
@@ -230,41 +406,60 @@ async fn csrf_refuses_what_django_refuses() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
         assert_eq!(r.code(), "csrf_failed", "{what}");
         let text = String::from_utf8_lossy(&logs.0.lock().unwrap()[before..]).into_owned();
-        assert!(text.contains("CSRF check failed"), "{what}: no log line in {text:?}");
+        assert!(
+            text.contains("CSRF check failed"),
+            "{what}: no log line in {text:?}"
+        );
     }
     // Sec-Fetch-Site cross-site without Origin.
     let mut req = send(None, Some(&token));
-    req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    req.headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(t.send(req).await.status, StatusCode::FORBIDDEN);
     // A good origin with the token succeeds; so does a form with the token field.
     let r = t.send(send(Some(good_origin), Some(&token))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let form = Request::builder().method("POST").uri("/account")
-        .header(header::COOKIE, &cookie).header(header::ORIGIN, good_origin)
+    let form = Request::builder()
+        .method("POST")
+        .uri("/account")
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, good_origin)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={token}&name=L%C3%AA+V%C4%83n+X&email=&phone="))).unwrap();
+        .body(Body::from(format!(
+            "csrf={token}&name=L%C3%AA+V%C4%83n+X&email=&phone="
+        )))
+        .unwrap();
     let r = t.send(form).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("Lê Văn X"));
-    let form_no_token = Request::builder().method("POST").uri("/account")
-        .header(header::COOKIE, &cookie).header(header::ORIGIN, good_origin)
+    let form_no_token = Request::builder()
+        .method("POST")
+        .uri("/account")
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, good_origin)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("name=Evil")).unwrap();
+        .body(Body::from("name=Evil"))
+        .unwrap();
     assert_eq!(t.send(form_no_token).await.status, StatusCode::FORBIDDEN);
     // A bearer token needs no CSRF token.
-    let r = t.send({
-        let mut b = send(Some(good_origin), Some(&token));
-        *b.uri_mut() = "/api/v1/me/tokens".parse().unwrap();
-        *b.method_mut() = axum::http::Method::POST;
-        *b.body_mut() = Body::from(json!({"name": "máy chủ báo cáo"}).to_string());
-        b
-    }).await;
+    let r = t
+        .send({
+            let mut b = send(Some(good_origin), Some(&token));
+            *b.uri_mut() = "/api/v1/me/tokens".parse().unwrap();
+            *b.method_mut() = axum::http::Method::POST;
+            *b.body_mut() = Body::from(json!({"name": "máy chủ báo cáo"}).to_string());
+            b
+        })
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let bearer = r.json()["token"].as_str().unwrap().to_owned();
-    let req = Request::builder().method("PATCH").uri("/api/v1/me")
+    let req = Request::builder()
+        .method("PATCH")
+        .uri("/api/v1/me")
         .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"phone": "1"}).to_string())).unwrap();
+        .body(Body::from(json!({"phone": "1"}).to_string()))
+        .unwrap();
     assert_eq!(t.send(req).await.status, StatusCode::OK);
 }
 
@@ -273,7 +468,10 @@ async fn csrf_refuses_what_django_refuses() {
 
 fn from(ip: [u8; 4], req: Request<Body>) -> Request<Body> {
     let mut req = req;
-    req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 5555))));
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 5555,
+        ))));
     req
 }
 
@@ -282,7 +480,16 @@ async fn fifty_failures_from_one_address_get_429_with_retry_after() {
     let t = fixture();
     let mut limited = None;
     for i in 0..50 {
-        let r = t.send(from([198, 51, 100, 7], json_req("POST", "/api/v1/auth/login", &json!({"login": format!("guess{i}"), "password": "wrong password"})))).await;
+        let r = t
+            .send(from(
+                [198, 51, 100, 7],
+                json_req(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &json!({"login": format!("guess{i}"), "password": "wrong password"}),
+                ),
+            ))
+            .await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             limited = Some(r);
             break;
@@ -293,7 +500,16 @@ async fn fifty_failures_from_one_address_get_429_with_retry_after() {
     assert_eq!(r.code(), "rate_limited");
     assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
     // Another address is not affected.
-    let ok = t.send(from([198, 51, 100, 8], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD})))).await;
+    let ok = t
+        .send(from(
+            [198, 51, 100, 8],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": PASSWORD}),
+            ),
+        ))
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
 }
 
@@ -303,7 +519,16 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
     let mut statuses = Vec::new();
     let mut retry = 0;
     for i in 0..50u8 {
-        let r = t.send(from([203, 0, 113, i], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": format!("wrong {i}")})))).await;
+        let r = t
+            .send(from(
+                [203, 0, 113, i],
+                json_req(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &json!({"login": "ua", "password": format!("wrong {i}")}),
+                ),
+            ))
+            .await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             retry = r.header("retry-after").unwrap().parse().unwrap();
         }
@@ -313,11 +538,29 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
     assert!(statuses[..free].iter().all(|s| *s == 401), "{statuses:?}");
     assert!(statuses[free..].iter().all(|s| *s == 429), "{statuses:?}");
     // Even the right password waits…
-    let r = t.send(from([203, 0, 113, 200], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD})))).await;
+    let r = t
+        .send(from(
+            [203, 0, 113, 200],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": PASSWORD}),
+            ),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     // …but only until the wait is over: no permanent lock-out.
     t.clock.advance_millis(retry * 1000);
-    let r = t.send(from([203, 0, 113, 201], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD})))).await;
+    let r = t
+        .send(from(
+            [203, 0, 113, 201],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": PASSWORD}),
+            ),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
@@ -325,20 +568,47 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
 async fn unknown_and_known_accounts_are_indistinguishable() {
     let t = fixture();
     let before = t.state.passwords.verifications();
-    let known = t.send(from([192, 0, 2, 1], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": "not the password"})))).await;
-    let unknown = t.send(from([192, 0, 2, 2], json_req("POST", "/api/v1/auth/login", &json!({"login": "nobody-here", "password": "not the password"})))).await;
+    let known = t
+        .send(from(
+            [192, 0, 2, 1],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": "not the password"}),
+            ),
+        ))
+        .await;
+    let unknown = t
+        .send(from(
+            [192, 0, 2, 2],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "nobody-here", "password": "not the password"}),
+            ),
+        ))
+        .await;
     assert_eq!(known.status, unknown.status);
     assert_eq!(known.body, unknown.body);
     // Both verified a hash (the unknown one against the dummy hash): the same code path.
     assert_eq!(t.state.passwords.verifications(), before + 2);
     // The pages, too.
-    let form = |login: &str| Request::builder().method("POST").uri("/login").header(header::HOST, "127.0.0.1:8080")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("login={login}&password=nope+nope"))).unwrap();
+    let form = |login: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("login={login}&password=nope+nope")))
+            .unwrap()
+    };
     let a = t.send(from([192, 0, 2, 3], form("ua"))).await;
     let b = t.send(from([192, 0, 2, 4], form("nobody"))).await;
     assert_eq!(a.status, b.status);
-    assert_eq!(a.body.replace("value=\"ua\"", ""), b.body.replace("value=\"nobody\"", ""));
+    assert_eq!(
+        a.body.replace("value=\"ua\"", ""),
+        b.body.replace("value=\"nobody\"", "")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,27 +621,59 @@ async fn passwords_are_argon2id_any_script_any_length() {
     let r = t.send(admin.req("POST", "/api/v1/admin/users", Some(&json!({"login": "Nguyen.Van.A", "name": "Nguyễn Văn A", "role": "unit", "unit": "A"})))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let temp = r.json()["temporary_password"].as_str().unwrap().to_owned();
-    let stored = t.state.db.read(|tx| chamdiem_server::db::users::get(tx, "nguyen.van.a")).unwrap().unwrap();
+    let stored = t
+        .state
+        .db
+        .read(|tx| chamdiem_server::db::users::get(tx, "nguyen.van.a"))
+        .unwrap()
+        .unwrap();
     let h = &stored.password_hash;
     assert!(h.starts_with("$argon2id$v=19$"), "{h}");
     let params = h.split('$').nth(3).unwrap();
-    let get = |k: &str| params.split(',').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().parse::<u32>().unwrap();
-    assert!(get("m") >= 19456 && get("t") >= 2 && get("p") >= 1, "{params}");
+    let get = |k: &str| {
+        params
+            .split(',')
+            .find_map(|p| p.strip_prefix(&format!("{k}=")))
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
+    assert!(
+        get("m") >= 19456 && get("t") >= 2 && get("p") >= 1,
+        "{params}"
+    );
     // The temporary password works once, and must be changed first.
     let s = t.login_with("nguyen.van.a", &temp).await.unwrap();
     let r = t.send(s.req("GET", "/api/v1/dossiers", None)).await;
     assert_eq!(r.code(), "password_change_required");
     // 64+ characters, Vietnamese text, no composition rules.
     let mut current = temp.clone();
-    for pw in ["Tôi là cán bộ Sở Tài chính, tôi chấm điểm ISO năm hai nghìn không trăm hai mươi sáu!!".to_owned(), "a".repeat(200), "chỉ chữ thường thôi".to_owned()] {
+    for pw in [
+        "Tôi là cán bộ Sở Tài chính, tôi chấm điểm ISO năm hai nghìn không trăm hai mươi sáu!!"
+            .to_owned(),
+        "a".repeat(200),
+        "chỉ chữ thường thôi".to_owned(),
+    ] {
         let sess = t.login_with("nguyen.van.a", &current).await.unwrap();
-        let r = t.send(sess.req("POST", "/api/v1/me/password", Some(&json!({"current_password": current, "new_password": pw})))).await;
+        let r = t
+            .send(sess.req(
+                "POST",
+                "/api/v1/me/password",
+                Some(&json!({"current_password": current, "new_password": pw})),
+            ))
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{pw}: {}", r.body);
         t.login_with("nguyen.van.a", &pw).await.unwrap();
         current = pw;
     }
     let sess = t.login_with("nguyen.van.a", &current).await.unwrap();
-    let r = t.send(sess.req("POST", "/api/v1/me/password", Some(&json!({"current_password": current, "new_password": "short"})))).await;
+    let r = t
+        .send(sess.req(
+            "POST",
+            "/api/v1/me/password",
+            Some(&json!({"current_password": current, "new_password": "short"})),
+        ))
+        .await;
     assert_eq!(r.code(), "invalid_input");
 }
 
@@ -379,11 +681,21 @@ async fn passwords_are_argon2id_any_script_any_length() {
 // Security headers
 
 fn check_headers(r: &Resp, what: &str) {
-    let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("{what}: no CSP"));
-    for d in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+    let csp = r
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"));
+    for d in [
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(d), "{what}: {csp}");
     }
-    assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"), "{what}");
+    assert_eq!(
+        r.header("x-content-type-options").as_deref(),
+        Some("nosniff"),
+        "{what}"
+    );
     assert!(r.header("referrer-policy").is_some(), "{what}");
 }
 
@@ -398,32 +710,81 @@ async fn security_headers_on_a_page_json_and_a_download() {
     let api = t.send(admin.req("GET", "/api/v1/me", None)).await;
     check_headers(&api, "json");
     assert_eq!(api.header("cache-control").as_deref(), Some("no-store"));
-    let dl = t.send(admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None)).await;
+    let dl = t
+        .send(admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None))
+        .await;
     assert_eq!(dl.status, StatusCode::OK);
     check_headers(&dl, "download");
-    assert!(dl.header("content-security-policy").unwrap().contains("sandbox"));
-    assert!(dl.header("content-disposition").unwrap().starts_with("attachment"));
+    assert!(
+        dl.header("content-security-policy")
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert!(
+        dl.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
 // The authorization matrix, generated from the route table (the OpenAPI document)
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Policy { Public, Account, Admin, Dossier, Command, Reference, Province, Ranking, Home }
+enum Policy {
+    Public,
+    Account,
+    Admin,
+    Dossier,
+    Command,
+    Reference,
+    Province,
+    Ranking,
+    Home,
+}
 
 fn policy(op: &str) -> Policy {
     use Policy::*;
     match op {
-        "healthz" | "readyz" | "openapi" | "login" | "page_login" | "page_login_submit" | "page_language" | "static_stylesheet" => Public,
-        "logout" | "get_me" | "update_me" | "change_password" | "list_tokens" | "create_token" | "delete_token"
-        | "page_logout" | "page_account" | "page_account_submit" | "page_password_submit" => Account,
+        "healthz" | "readyz" | "openapi" | "login" | "page_login" | "page_login_submit"
+        | "page_language" | "static_stylesheet" => Public,
+        "logout"
+        | "get_me"
+        | "update_me"
+        | "change_password"
+        | "list_tokens"
+        | "create_token"
+        | "delete_token"
+        | "page_logout"
+        | "page_account"
+        | "page_account_submit"
+        | "page_password_submit" => Account,
         "list_dossiers" | "page_home" => Home,
-        "get_dossier" | "get_entry" | "get_actions" | "get_precheck" | "get_results" | "get_history" | "page_dossier" => Dossier,
+        "get_dossier" | "get_entry" | "get_actions" | "get_precheck" | "get_results"
+        | "get_history" | "page_dossier" => Dossier,
         "execute_command" => Command,
         "list_units" | "list_criteria_sets" | "get_criteria_set" | "list_periods" => Reference,
         "get_period" | "get_period_results" => Province,
         "get_ranking" => Ranking,
-        o if o.starts_with("page_admin") || ["create_unit", "update_unit", "list_users", "create_user", "get_user", "update_user", "reset_password", "import_criteria_set", "criteria_set_template", "create_period", "update_period", "open_dossiers"].contains(&o) => Admin,
+        o if o.starts_with("page_admin")
+            || [
+                "create_unit",
+                "update_unit",
+                "list_users",
+                "create_user",
+                "get_user",
+                "update_user",
+                "reset_password",
+                "import_criteria_set",
+                "criteria_set_template",
+                "create_period",
+                "update_period",
+                "open_dossiers",
+            ]
+            .contains(&o) =>
+        {
+            Admin
+        }
         o => panic!("operation `{o}` has no row in the authorization matrix: add it"),
     }
 }
@@ -451,25 +812,58 @@ async fn authorization_matrix() {
     let before = snapshot(&t);
     let mut cells = 0;
     for (path, item) in doc.paths.paths.iter() {
-        let ops = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)];
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
             let id = op.operation_id.clone().unwrap();
             let pol = policy(&id);
-            if pol == Policy::Public { continue; }
-            let states: Vec<usize> = if matches!(pol, Policy::Dossier | Policy::Command) { (1..=5).collect() } else { vec![1] };
+            if pol == Policy::Public {
+                continue;
+            }
+            let states: Vec<usize> = if matches!(pol, Policy::Dossier | Policy::Command) {
+                (1..=5).collect()
+            } else {
+                vec![1]
+            };
             for st in states {
                 let dossier = format!("p{st}.A");
                 let uri = fill(path, &dossier);
                 // Without a session: 401 (API) or the login page (pages).
-                let anon = t.send(Request::builder().method(method).uri(&uri).header(header::HOST, "127.0.0.1:8080").body(Body::empty()).unwrap()).await;
-                assert!(matches!(anon.status.as_u16(), 401 | 303 | 403), "{method} {uri} anonymous: {}", anon.status);
+                let anon = t
+                    .send(
+                        Request::builder()
+                            .method(method)
+                            .uri(&uri)
+                            .header(header::HOST, "127.0.0.1:8080")
+                            .body(Body::empty())
+                            .unwrap(),
+                    )
+                    .await;
+                assert!(
+                    matches!(anon.status.as_u16(), 401 | 303 | 403),
+                    "{method} {uri} anonymous: {}",
+                    anon.status
+                );
                 for role in roles {
                     let s = &sessions[role];
                     // Mutations are probed only where they are refused, or are harmless.
-                    let body = if method == "GET" { None } else { Some(probe_body(&id, role)) };
-                    if method != "GET" && !matches!(pol, Policy::Admin | Policy::Command) { continue; }
-                    if method != "GET" && pol == Policy::Admin && role == "adm" { continue; }
+                    let body = if method == "GET" {
+                        None
+                    } else {
+                        Some(probe_body(&id, role))
+                    };
+                    if method != "GET" && !matches!(pol, Policy::Admin | Policy::Command) {
+                        continue;
+                    }
+                    if method != "GET" && pol == Policy::Admin && role == "adm" {
+                        continue;
+                    }
                     let r = if id == "import_criteria_set" {
                         t.send(s.raw("POST", &uri, "application/json", "{}")).await
                     } else {
@@ -478,14 +872,34 @@ async fn authorization_matrix() {
                     let expect = allowed(pol, role, st, &id);
                     cells += 1;
                     if expect {
-                        assert!(r.status.is_success(), "{method} {uri} as {role}: expected success, got {} {}", r.status, r.body);
+                        assert!(
+                            r.status.is_success(),
+                            "{method} {uri} as {role}: expected success, got {} {}",
+                            r.status,
+                            r.body
+                        );
                     } else {
-                        assert!(matches!(r.status.as_u16(), 403 | 404 | 409 | 422), "{method} {uri} as {role}: expected a refusal, got {} {}", r.status, r.body);
-                        if matches!(role, "ub" | "revq") && matches!(pol, Policy::Dossier | Policy::Command | Policy::Province) {
-                            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {uri} as {role}: out of scope is 404");
+                        assert!(
+                            matches!(r.status.as_u16(), 403 | 404 | 409 | 422),
+                            "{method} {uri} as {role}: expected a refusal, got {} {}",
+                            r.status,
+                            r.body
+                        );
+                        if matches!(role, "ub" | "revq")
+                            && matches!(pol, Policy::Dossier | Policy::Command | Policy::Province)
+                        {
+                            assert_eq!(
+                                r.status,
+                                StatusCode::NOT_FOUND,
+                                "{method} {uri} as {role}: out of scope is 404"
+                            );
                         }
                         for secret in ["Sở Alpha", "\"entries\"", "\"review\"", "\"history\""] {
-                            assert!(!r.body.contains(secret), "{method} {uri} as {role}: leaks {secret}: {}", r.body);
+                            assert!(
+                                !r.body.contains(secret),
+                                "{method} {uri} as {role}: leaks {secret}: {}",
+                                r.body
+                            );
                         }
                     }
                 }
@@ -495,8 +909,20 @@ async fn authorization_matrix() {
     assert!(cells > 300, "only {cells} cells");
     // Refused commands changed nothing; the one allowed save changed only its dossier.
     let after = snapshot(&t);
-    let changed: Vec<&Value> = before["dossiers"].as_array().unwrap().iter().zip(after["dossiers"].as_array().unwrap()).filter(|(a, b)| a != b).map(|(_, b)| b).collect();
-    assert!(changed.iter().all(|d| d["id"] == "p1.A" || d["id"] == "p2.A"), "{changed:?}");
+    let changed: Vec<&Value> = before["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(after["dossiers"].as_array().unwrap())
+        .filter(|(a, b)| a != b)
+        .map(|(_, b)| b)
+        .collect();
+    assert!(
+        changed
+            .iter()
+            .all(|d| d["id"] == "p1.A" || d["id"] == "p2.A"),
+        "{changed:?}"
+    );
     assert_eq!(before["users"], after["users"]);
     // A reviewer-only field posted by a unit is refused and unchanged in the store.
     let ua = &sessions["ua"];
@@ -511,8 +937,12 @@ async fn authorization_matrix() {
 
 fn probe_body(op: &str, role: &str) -> Value {
     match (op, role) {
-        ("execute_command", "rev" | "revq") => json!({"type": "save_review", "entries": [{"criterion": "1.2", "case": "b"}]}),
-        ("execute_command", _) => json!({"type": "save_self", "entries": [{"criterion": "1.2", "case": "b"}]}),
+        ("execute_command", "rev" | "revq") => {
+            json!({"type": "save_review", "entries": [{"criterion": "1.2", "case": "b"}]})
+        }
+        ("execute_command", _) => {
+            json!({"type": "save_self", "entries": [{"criterion": "1.2", "case": "b"}]})
+        }
         _ => json!({}),
     }
 }
@@ -550,11 +980,32 @@ async fn bad_input_on_every_json_endpoint_is_a_clear_4xx_and_changes_nothing() {
     let s = &t.state.store;
     let set = CriteriaSet::from_compact(SMALL_SET).unwrap();
     s.insert_criteria_set(&set).unwrap();
-    s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None)).unwrap();
-    s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P"))).unwrap();
-    let period = Period::new("p1", "Kỳ 1", "P", vec![PeriodSet { unit_kind: UnitKind::Department, criteria_set: SetRef { id: "nho".into(), revision: 1 } }]);
+    s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+        .unwrap();
+    s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P")))
+        .unwrap();
+    let period = Period::new(
+        "p1",
+        "Kỳ 1",
+        "P",
+        vec![PeriodSet {
+            unit_kind: UnitKind::Department,
+            criteria_set: SetRef {
+                id: "nho".into(),
+                revision: 1,
+            },
+        }],
+    );
     s.insert_period(&period).unwrap();
-    let d = period.open_dossier("p1.A", &s.unit("A").unwrap(), &set, &Actor::new("adm", Role::Admin, "P"), start()).unwrap();
+    let d = period
+        .open_dossier(
+            "p1.A",
+            &s.unit("A").unwrap(),
+            &set,
+            &Actor::new("adm", Role::Admin, "P"),
+            start(),
+        )
+        .unwrap();
     s.insert_dossier(&d).unwrap();
     t.add_user("adm", Role::Admin, "P");
     t.add_user("ua", Role::Unit, "A");
@@ -564,13 +1015,27 @@ async fn bad_input_on_every_json_endpoint_is_a_clear_4xx_and_changes_nothing() {
     let doc = chamdiem_server::app::openapi();
     let mut tried = 0;
     for (path, item) in doc.paths.paths.iter() {
-        for (method, op) in [("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch)] {
+        for (method, op) in [
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+        ] {
             let Some(op) = op else { continue };
-            let Some(utoipa::openapi::RefOr::T(body)) = &op.request_body else { continue };
-            if !body.content.contains_key("application/json") { continue; }
+            let Some(utoipa::openapi::RefOr::T(body)) = &op.request_body else {
+                continue;
+            };
+            if !body.content.contains_key("application/json") {
+                continue;
+            }
             let id = op.operation_id.clone().unwrap();
-            if matches!(id.as_str(), "logout") { continue; }
-            let s = if id == "execute_command" { &unit_s } else { &admin };
+            if matches!(id.as_str(), "logout") {
+                continue;
+            }
+            let s = if id == "execute_command" {
+                &unit_s
+            } else {
+                &admin
+            };
             let uri = fill(path, "p1.A");
             let all_optional = matches!(id.as_str(), "update_me" | "update_user" | "update_period");
             let mut cases: Vec<(&str, Request<Body>)> = vec![
@@ -581,24 +1046,53 @@ async fn bad_input_on_every_json_endpoint_is_a_clear_4xx_and_changes_nothing() {
                 ("not JSON", s.raw(method, &uri, "text/html", "<p>")),
             ];
             if !all_optional {
-                cases.push(("missing fields", s.raw(method, &uri, "application/json", "{}")));
+                cases.push((
+                    "missing fields",
+                    s.raw(method, &uri, "application/json", "{}"),
+                ));
             }
             if path.contains('{') && !path.contains("{token_id}") {
-                let unknown = path.replace("{dossier_id}", "p1.ZZ").replace("{period_id}", "nope").replace("{unit_id}", "nope").replace("{login}", "nope");
+                let unknown = path
+                    .replace("{dossier_id}", "p1.ZZ")
+                    .replace("{period_id}", "nope")
+                    .replace("{unit_id}", "nope")
+                    .replace("{login}", "nope");
                 let good = good_body(&id);
-                cases.push(("unknown id", s.raw(method, &unknown, "application/json", good.to_string())));
+                cases.push((
+                    "unknown id",
+                    s.raw(method, &unknown, "application/json", good.to_string()),
+                ));
             }
             for (what, req) in cases {
                 let r = t.send(req).await;
                 tried += 1;
-                assert!(r.status.is_client_error(), "{method} {uri} {what}: {} {}", r.status, r.body);
+                assert!(
+                    r.status.is_client_error(),
+                    "{method} {uri} {what}: {} {}",
+                    r.status,
+                    r.body
+                );
                 let code = r.json()["code"].as_str().unwrap_or("").to_owned();
-                assert!(!code.is_empty(), "{method} {uri} {what}: no code in {}", r.body);
+                assert!(
+                    !code.is_empty(),
+                    "{method} {uri} {what}: no code in {}",
+                    r.body
+                );
                 if what == "unknown id" {
-                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {uri} {what}: {}", r.body);
+                    assert_eq!(
+                        r.status,
+                        StatusCode::NOT_FOUND,
+                        "{method} {uri} {what}: {}",
+                        r.body
+                    );
                 }
                 if what == "oversized" {
-                    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{method} {uri}: {}", r.body);
+                    assert_eq!(
+                        r.status,
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "{method} {uri}: {}",
+                        r.body
+                    );
                 }
             }
         }
@@ -646,7 +1140,15 @@ fn the_openapi_document_is_valid() {
     // Every $ref resolves.
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
-            Value::Object(o) => { for (k, x) in o { if k == "$ref" { out.push(x.as_str().unwrap().to_owned()); } else { refs(x, out); } } }
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if k == "$ref" {
+                        out.push(x.as_str().unwrap().to_owned());
+                    } else {
+                        refs(x, out);
+                    }
+                }
+            }
             Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
             _ => {}
         }
@@ -654,20 +1156,42 @@ fn the_openapi_document_is_valid() {
     let mut all = Vec::new();
     refs(&v, &mut all);
     for r in all {
-        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected $ref {r}"));
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {r}"));
         assert!(schemas.contains_key(name), "dangling $ref {r}");
     }
     for (path, item) in v["paths"].as_object().unwrap() {
         assert!(path.starts_with('/'), "{path}");
-        let params: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+        let params: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split('}').next())
+            .collect();
         for (method, op) in item.as_object().unwrap() {
-            assert!(["get", "post", "put", "patch", "delete"].contains(&method.as_str()), "{path} {method}");
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(
+                ["get", "post", "put", "patch", "delete"].contains(&method.as_str()),
+                "{path} {method}"
+            );
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_owned()), "operationId {id} twice");
-            assert!(!op["responses"].as_object().unwrap().is_empty(), "{id} has no responses");
-            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
+            assert!(
+                !op["responses"].as_object().unwrap().is_empty(),
+                "{id} has no responses"
+            );
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{id} has no tag"
+            );
             for p in &params {
-                assert!(op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|x| x["name"] == *p && x["in"] == "path" && x["required"] == true)), "{id}: path parameter {p} not declared");
+                assert!(
+                    op["parameters"].as_array().is_some_and(|ps| ps
+                        .iter()
+                        .any(|x| x["name"] == *p && x["in"] == "path" && x["required"] == true)),
+                    "{id}: path parameter {p} not declared"
+                );
             }
         }
     }
@@ -680,29 +1204,56 @@ async fn every_route_of_the_router_is_in_the_document() {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() { walk(&p, out) } else if p.extension().is_some_and(|x| x == "rs") { out.push(p) }
+            if p.is_dir() {
+                walk(&p, out)
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p)
+            }
         }
     }
     let mut files = Vec::new();
     walk(std::path::Path::new(src), &mut files);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        assert!(!text.contains(".route(") && !text.contains(".route_service(") && !text.contains(".nest_service("), "{} adds a route outside the OpenAPI table", f.display());
+        assert!(
+            !text.contains(".route(")
+                && !text.contains(".route_service(")
+                && !text.contains(".nest_service("),
+            "{} adds a route outside the OpenAPI table",
+            f.display()
+        );
     }
     // And every documented operation is routed (the fallback answers `route` not found).
     let t = fixture();
     let admin = t.login("adm").await;
     let doc = chamdiem_server::app::openapi();
     for (path, item) in doc.paths.paths.iter() {
-        for (method, op) in [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)] {
-            if op.is_none() || matches!(path.as_str(), "/api/v1/auth/logout" | "/logout") { continue; }
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_none() || matches!(path.as_str(), "/api/v1/auth/logout" | "/logout") {
+                continue;
+            }
             let uri = fill(path, "p1.A");
-            let r = t.send(admin.raw(method, &uri, "application/json", "[]")).await;
-            let unrouted = r.status == StatusCode::METHOD_NOT_ALLOWED || (r.status == StatusCode::NOT_FOUND && r.body.contains("route"));
-            assert!(!unrouted, "{method} {uri} is documented but not routed: {} {}", r.status, r.body);
+            let r = t
+                .send(admin.raw(method, &uri, "application/json", "[]"))
+                .await;
+            let unrouted = r.status == StatusCode::METHOD_NOT_ALLOWED
+                || (r.status == StatusCode::NOT_FOUND && r.body.contains("route"));
+            assert!(
+                !unrouted,
+                "{method} {uri} is documented but not routed: {} {}",
+                r.status, r.body
+            );
         }
     }
-    let r = t.send(admin.req("GET", "/api/v1/no-such-route", None)).await;
+    let r = t
+        .send(admin.req("GET", "/api/v1/no-such-route", None))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -715,13 +1266,27 @@ async fn the_demo_seeds_a_province_and_every_role_logs_in() {
     let mut c = config();
     c.data_dir = dir.path().to_owned();
     let t = with_config(c);
-    t.clock.set(chamdiem::Timestamp::parse("2026-12-03T08:00:00Z").unwrap());
+    t.clock
+        .set(chamdiem::Timestamp::parse("2026-12-03T08:00:00Z").unwrap());
     assert!(chamdiem_server::demo::seed(&t.state).await.unwrap());
-    assert!(!chamdiem_server::demo::seed(&t.state).await.unwrap(), "seeding twice");
-    let states: std::collections::BTreeSet<String> = t.state.store.dossiers(&Default::default()).unwrap().iter().map(|d| d.state.as_str().to_owned()).collect();
+    assert!(
+        !chamdiem_server::demo::seed(&t.state).await.unwrap(),
+        "seeding twice"
+    );
+    let states: std::collections::BTreeSet<String> = t
+        .state
+        .store
+        .dossiers(&Default::default())
+        .unwrap()
+        .iter()
+        .map(|d| d.state.as_str().to_owned())
+        .collect();
     assert_eq!(states.len(), 5, "{states:?}");
     for a in chamdiem_server::demo::accounts() {
-        let s = t.login_with(a.login, chamdiem_server::demo::DEMO_PASSWORD).await.unwrap();
+        let s = t
+            .login_with(a.login, chamdiem_server::demo::DEMO_PASSWORD)
+            .await
+            .unwrap();
         let home = t.send(s.req("GET", "/", None)).await;
         assert_eq!(home.status, StatusCode::OK, "{}", a.login);
         assert!(home.body.contains("Đăng xuất") && home.body.contains("Cài đặt tài khoản"));
@@ -732,7 +1297,9 @@ async fn the_demo_seeds_a_province_and_every_role_logs_in() {
             _ => assert_eq!(n, 7, "{}", a.login),
         }
         let first = list[0]["id"].as_str().unwrap().to_owned();
-        let page = t.send(s.req("GET", &format!("/dossiers/{first}"), None)).await;
+        let page = t
+            .send(s.req("GET", &format!("/dossiers/{first}"), None))
+            .await;
         assert_eq!(page.status, StatusCode::OK, "{}: {}", a.login, page.body);
     }
     // The evidence files of the demo exist, with the sha256 the dossier records.
@@ -747,25 +1314,63 @@ async fn administration_round_trip() {
     let admin = t.login("adm").await;
     let r = t.send(admin.req("POST", "/api/v1/admin/units", Some(&json!({"id": "H-X", "code": "H-X", "name": "Huyện X", "kind": "district", "parent": "P"})))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = t.send(admin.req("PUT", "/api/v1/admin/units/P", Some(&json!({"code": "P", "name": "Tỉnh P", "kind": "province", "parent": "A"})))).await;
+    let r = t
+        .send(admin.req(
+            "PUT",
+            "/api/v1/admin/units/P",
+            Some(&json!({"code": "P", "name": "Tỉnh P", "kind": "province", "parent": "A"})),
+        ))
+        .await;
     assert_eq!(r.code(), "invalid_input", "a cycle: {}", r.body);
-    let r = t.send(admin.raw("POST", "/api/v1/admin/criteria-sets", "application/toml", common::SMALL_SET.replace("\"nho\"", "\"nho2\""))).await;
+    let r = t
+        .send(admin.raw(
+            "POST",
+            "/api/v1/admin/criteria-sets",
+            "application/toml",
+            common::SMALL_SET.replace("\"nho\"", "\"nho2\""),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = t.send(admin.req("POST", "/api/v1/admin/periods", Some(&json!({"id": "2027", "name": "Năm 2027", "assessing_unit": "P", "criteria_sets": [{"unit_kind": "district", "criteria_set": "nho2", "revision": 1}], "self_deadline": "2027-03-31T23:59:59+07:00"})))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let r = t.send(admin.req("POST", "/api/v1/admin/periods/2027/dossiers", Some(&json!({"units": ["H-X"]})))).await;
+    let r = t
+        .send(admin.req(
+            "POST",
+            "/api/v1/admin/periods/2027/dossiers",
+            Some(&json!({"units": ["H-X"]})),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["dossiers"][0], "2027.H-X");
-    let r = t.send(admin.req("POST", "/api/v1/admin/periods/2027/dossiers", Some(&json!({"units": ["H-X"]})))).await;
+    let r = t
+        .send(admin.req(
+            "POST",
+            "/api/v1/admin/periods/2027/dossiers",
+            Some(&json!({"units": ["H-X"]})),
+        ))
+        .await;
     assert_eq!(r.code(), "already_exists");
     // Reset password: a temporary one, sessions end.
     let ua = t.login("ua").await;
-    let r = t.send(admin.req("POST", "/api/v1/admin/users/ua/reset-password", None)).await;
+    let r = t
+        .send(admin.req("POST", "/api/v1/admin/users/ua/reset-password", None))
+        .await;
     let temp = r.json()["temporary_password"].as_str().unwrap().to_owned();
-    assert_eq!(t.send(ua.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.send(ua.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     t.login_with("ua", &temp).await.unwrap();
     // Pages of the administration render.
-    for p in ["/admin", "/admin/units", "/admin/users", "/admin/users/ua", "/admin/periods", "/admin/periods/2027", "/admin/criteria-sets"] {
+    for p in [
+        "/admin",
+        "/admin/units",
+        "/admin/users",
+        "/admin/users/ua",
+        "/admin/periods",
+        "/admin/periods/2027",
+        "/admin/criteria-sets",
+    ] {
         let r = t.send(admin.req("GET", p, None)).await;
         assert_eq!(r.status, StatusCode::OK, "{p}");
     }
@@ -777,23 +1382,59 @@ async fn excel_import_lists_every_problem_with_sheet_row_and_code() {
     let admin = t.login("adm").await;
     let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     // The filled template imports as it is.
-    let template = t.send(admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None)).await;
+    let template = t
+        .send(admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None))
+        .await;
     let bytes = {
-        let res = tower::ServiceExt::oneshot(t.router.clone(), admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None)).await.unwrap();
-        http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes()
+        let res = tower::ServiceExt::oneshot(
+            t.router.clone(),
+            admin.req("GET", "/api/v1/admin/criteria-sets/template.xlsx", None),
+        )
+        .await
+        .unwrap();
+        http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes()
     };
     assert_eq!(template.status, StatusCode::OK);
-    let r = t.send(admin.raw("POST", "/api/v1/admin/criteria-sets", xlsx, bytes.clone())).await;
+    let r = t
+        .send(admin.raw("POST", "/api/v1/admin/criteria-sets", xlsx, bytes.clone()))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["id"], "iso-so-2026");
     // A broken workbook: a case of an unknown criterion, a bad number, a missing title.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let sheets: [(&str, Vec<Vec<&str>>); 5] = [
-        ("set", vec![vec!["field", "value"], vec!["id", "hong"], vec!["name", "Bộ hỏng"]]),
+        (
+            "set",
+            vec![
+                vec!["field", "value"],
+                vec!["id", "hong"],
+                vec!["name", "Bộ hỏng"],
+            ],
+        ),
         ("bands", vec![vec!["label", "min_percent"]]),
-        ("groups", vec![vec!["code", "title"], vec!["1", "Nhóm một"], vec!["2", ""]]),
-        ("criteria", vec![vec!["code", "group", "title"], vec!["1.1", "1", "Kế hoạch"], vec!["1.2", "9", "Báo cáo"]]),
-        ("cases", vec![vec!["criterion", "code", "label", "points"], vec!["1.1", "a", "Có", "hai"], vec!["7.7", "a", "Có", "1"]]),
+        (
+            "groups",
+            vec![vec!["code", "title"], vec!["1", "Nhóm một"], vec!["2", ""]],
+        ),
+        (
+            "criteria",
+            vec![
+                vec!["code", "group", "title"],
+                vec!["1.1", "1", "Kế hoạch"],
+                vec!["1.2", "9", "Báo cáo"],
+            ],
+        ),
+        (
+            "cases",
+            vec![
+                vec!["criterion", "code", "label", "points"],
+                vec!["1.1", "a", "Có", "hai"],
+                vec!["7.7", "a", "Có", "1"],
+            ],
+        ),
     ];
     for (name, rows) in sheets {
         let ws = wb.add_worksheet();
@@ -806,10 +1447,16 @@ async fn excel_import_lists_every_problem_with_sheet_row_and_code() {
     }
     let bad = wb.save_to_buffer().unwrap();
     let before = snapshot(&t);
-    let r = t.send(admin.raw("POST", "/api/v1/admin/criteria-sets", xlsx, bad)).await;
+    let r = t
+        .send(admin.raw("POST", "/api/v1/admin/criteria-sets", xlsx, bad))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let problems = r.json()["details"]["problems"].as_array().unwrap().clone();
-    let has = |sheet: &str, row: u64, code: &str| problems.iter().any(|p| p["sheet"] == sheet && p["row"] == row && p["offending_code"] == code);
+    let has = |sheet: &str, row: u64, code: &str| {
+        problems
+            .iter()
+            .any(|p| p["sheet"] == sheet && p["row"] == row && p["offending_code"] == code)
+    };
     assert!(has("groups", 3, "2"), "{problems:#?}");
     assert!(has("criteria", 3, "1.2"), "{problems:#?}");
     assert!(has("cases", 2, "1.1"), "{problems:#?}");
@@ -830,36 +1477,108 @@ async fn the_server_runs_on_postgresql() {
         return;
     };
     let schema = format!("server_test_{}", std::process::id());
-    let db = tokio::task::spawn_blocking(move || chamdiem_server::db::Db::open_postgres_schema(&url, &schema)).await.unwrap().unwrap();
+    let db = tokio::task::spawn_blocking(move || {
+        chamdiem_server::db::Db::open_postgres_schema(&url, &schema)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let t = with_db(config(), db);
     let s = t.state.store.clone();
     let set = CriteriaSet::from_compact(SMALL_SET).unwrap();
     tokio::task::spawn_blocking(move || {
         s.insert_criteria_set(&set).unwrap();
-        s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None)).unwrap();
-        s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P"))).unwrap();
-        let period = Period::new("p1", "Kỳ 1", "P", vec![PeriodSet { unit_kind: UnitKind::Department, criteria_set: SetRef { id: "nho".into(), revision: 1 } }]);
+        s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+            .unwrap();
+        s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P")))
+            .unwrap();
+        let period = Period::new(
+            "p1",
+            "Kỳ 1",
+            "P",
+            vec![PeriodSet {
+                unit_kind: UnitKind::Department,
+                criteria_set: SetRef {
+                    id: "nho".into(),
+                    revision: 1,
+                },
+            }],
+        );
         s.insert_period(&period).unwrap();
-        let d = period.open_dossier("p1.A", &s.unit("A").unwrap(), &set, &Actor::new("adm", Role::Admin, "P"), start()).unwrap();
+        let d = period
+            .open_dossier(
+                "p1.A",
+                &s.unit("A").unwrap(),
+                &set,
+                &Actor::new("adm", Role::Admin, "P"),
+                start(),
+            )
+            .unwrap();
         s.insert_dossier(&d).unwrap();
-    }).await.unwrap();
+    })
+    .await
+    .unwrap();
     let st = t.state.clone();
     let hash = password_hash();
     tokio::task::spawn_blocking(move || {
-        st.db.write(|tx| chamdiem_server::db::users::insert(tx, &chamdiem_server::db::users::User {
-            login: "ua".into(), name: "A".into(), email: String::new(), phone: String::new(), role: Role::Unit, unit: "A".into(),
-            password_hash: hash, disabled: false, must_change_password: false, created_at: 0, updated_at: 0,
-        })).unwrap();
-    }).await.unwrap();
+        st.db
+            .write(|tx| {
+                chamdiem_server::db::users::insert(
+                    tx,
+                    &chamdiem_server::db::users::User {
+                        login: "ua".into(),
+                        name: "A".into(),
+                        email: String::new(),
+                        phone: String::new(),
+                        role: Role::Unit,
+                        unit: "A".into(),
+                        password_hash: hash,
+                        disabled: false,
+                        must_change_password: false,
+                        created_at: 0,
+                        updated_at: 0,
+                    },
+                )
+            })
+            .unwrap();
+    })
+    .await
+    .unwrap();
     let ua = t.login("ua").await;
-    let r = t.send(ua.req("POST", "/api/v1/dossiers/p1.A/commands", Some(&json!({"type": "save_self", "entries": [{"criterion": "1.1", "case": "a"}]})))).await;
+    let r = t
+        .send(ua.req(
+            "POST",
+            "/api/v1/dossiers/p1.A/commands",
+            Some(&json!({"type": "save_self", "entries": [{"criterion": "1.1", "case": "a"}]})),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let out = t.send(ua.req("POST", "/api/v1/auth/logout", None)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(t.send(ua.req("GET", "/api/v1/me", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.send(ua.req("GET", "/api/v1/me", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     for i in 0..6u8 {
-        t.send(from([10, 0, 0, i], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": "wrong wrong"})))).await;
+        t.send(from(
+            [10, 0, 0, i],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": "wrong wrong"}),
+            ),
+        ))
+        .await;
     }
-    let r = t.send(from([10, 0, 1, 1], json_req("POST", "/api/v1/auth/login", &json!({"login": "ua", "password": PASSWORD})))).await;
+    let r = t
+        .send(from(
+            [10, 0, 1, 1],
+            json_req(
+                "POST",
+                "/api/v1/auth/login",
+                &json!({"login": "ua", "password": PASSWORD}),
+            ),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }

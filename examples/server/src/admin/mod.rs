@@ -96,7 +96,10 @@ pub struct UnitChange {
 }
 
 fn build_unit(id: String, c: UnitChange) -> AppResult<Unit> {
-    let parent = c.parent.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+    let parent = c
+        .parent
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
     let unit = Unit {
         code: non_empty("code", &c.code, 32)?,
         name: non_empty("name", &c.name, 200)?,
@@ -139,7 +142,10 @@ pub async fn update_unit(state: &AppState, id: String, c: UnitChange) -> AppResu
                 if tree.within(p, &stored.id) {
                     return Err(chamdiem::Error::invalid_input(
                         "parent",
-                        format!("unit `{p}` is below `{}`: that would make a cycle", stored.id),
+                        format!(
+                            "unit `{p}` is below `{}`: that would make a cycle",
+                            stored.id
+                        ),
                     ));
                 }
             }
@@ -194,7 +200,7 @@ pub fn temporary_password() -> String {
     let bytes = auth::random_bytes::<16>();
     let mut s = String::new();
     for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && i % 4 == 0 {
+        if i > 0 && i.is_multiple_of(4) {
             s.push('-');
         }
         s.push(ALPHABET[*b as usize % ALPHABET.len()] as char);
@@ -268,8 +274,16 @@ pub async fn update_user(
             "you cannot disable your own account or give up your own administrator role",
         ));
     }
-    let role = c.role.as_deref().map(|r| users::parse_role(r.trim())).transpose()?;
-    let name = c.name.as_deref().map(|n| non_empty("name", n, 200)).transpose()?;
+    let role = c
+        .role
+        .as_deref()
+        .map(|r| users::parse_role(r.trim()))
+        .transpose()?;
+    let name = c
+        .name
+        .as_deref()
+        .map(|n| non_empty("name", n, 200))
+        .transpose()?;
     if let Some(e) = &c.email {
         crate::api::account::check_field("email", e, 254)?;
     }
@@ -356,8 +370,17 @@ pub enum SetFormat {
 
 impl SetFormat {
     /// The format of a body from its media type, else from a file name.
-    pub fn detect(content_type: Option<&str>, file_name: Option<&str>, bytes: &[u8]) -> Option<Self> {
-        let ct = content_type.unwrap_or("").split(';').next().unwrap_or("").trim();
+    pub fn detect(
+        content_type: Option<&str>,
+        file_name: Option<&str>,
+        bytes: &[u8],
+    ) -> Option<Self> {
+        let ct = content_type
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim();
         match ct {
             "application/json" => return Some(SetFormat::Json),
             "application/toml" | "text/plain" | "text/x-toml" => return Some(SetFormat::Toml),
@@ -437,7 +460,12 @@ pub fn parse_set(format: SetFormat, bytes: &[u8]) -> AppResult<CriteriaSet> {
 
 /// Imports a criteria set (immutable once stored: importing the same id and revision again
 /// with other content is `already_exists`).
-pub async fn import_set(state: &AppState, by: &User, format: SetFormat, bytes: Vec<u8>) -> AppResult<SetInfo> {
+pub async fn import_set(
+    state: &AppState,
+    by: &User,
+    format: SetFormat,
+    bytes: Vec<u8>,
+) -> AppResult<SetInfo> {
     let set = tokio::task::spawn_blocking(move || parse_set(format, &bytes)).await??;
     let info = SetInfo {
         id: set.id().to_owned(),
@@ -504,15 +532,24 @@ pub async fn create_period(state: &AppState, p: NewPeriod) -> AppResult<Period> 
     let mut sets = Vec::new();
     for (i, s) in p.criteria_sets.iter().enumerate() {
         sets.push(PeriodSet {
-            unit_kind: parse_kind(s.unit_kind.trim())
-                .map_err(|_| AppError::invalid(format!("criteria_sets[{i}].unit_kind"), format!("unknown kind `{}`", s.unit_kind)))?,
+            unit_kind: parse_kind(s.unit_kind.trim()).map_err(|_| {
+                AppError::invalid(
+                    format!("criteria_sets[{i}].unit_kind"),
+                    format!("unknown kind `{}`", s.unit_kind),
+                )
+            })?,
             criteria_set: SetRef {
                 id: s.criteria_set.trim().to_owned(),
                 revision: s.revision,
             },
         });
     }
-    let mut period = Period::new(id, non_empty("name", &p.name, 200)?, p.assessing_unit.trim(), sets);
+    let mut period = Period::new(
+        id,
+        non_empty("name", &p.name, 200)?,
+        p.assessing_unit.trim(),
+        sets,
+    );
     period.year = p.year;
     period.requires_report = p.requires_report;
     period.self_deadline = p
@@ -529,7 +566,11 @@ pub async fn create_period(state: &AppState, p: NewPeriod) -> AppResult<Period> 
 
 /// Changes a period's name or deadline.
 pub async fn update_period(state: &AppState, id: String, c: PeriodChange) -> AppResult<Period> {
-    let name = c.name.as_deref().map(|n| non_empty("name", n, 200)).transpose()?;
+    let name = c
+        .name
+        .as_deref()
+        .map(|n| non_empty("name", n, 200))
+        .transpose()?;
     let deadline = match c.self_deadline.as_deref() {
         None => None,
         Some(s) if s.trim().is_empty() => Some(None),
@@ -616,10 +657,22 @@ mod tests {
 
     #[test]
     fn formats_are_detected() {
-        assert_eq!(SetFormat::detect(Some("application/json"), None, b""), Some(SetFormat::Json));
-        assert_eq!(SetFormat::detect(None, Some("bo.xlsx"), b""), Some(SetFormat::Xlsx));
-        assert_eq!(SetFormat::detect(None, None, b"  {\"a\":1}"), Some(SetFormat::Json));
-        assert_eq!(SetFormat::detect(None, None, b"id = \"x\""), Some(SetFormat::Toml));
+        assert_eq!(
+            SetFormat::detect(Some("application/json"), None, b""),
+            Some(SetFormat::Json)
+        );
+        assert_eq!(
+            SetFormat::detect(None, Some("bo.xlsx"), b""),
+            Some(SetFormat::Xlsx)
+        );
+        assert_eq!(
+            SetFormat::detect(None, None, b"  {\"a\":1}"),
+            Some(SetFormat::Json)
+        );
+        assert_eq!(
+            SetFormat::detect(None, None, b"id = \"x\""),
+            Some(SetFormat::Toml)
+        );
         assert_eq!(SetFormat::detect(None, None, b""), None);
     }
 }

@@ -1,5 +1,5 @@
-//! Criteria sets as Excel workbooks: [`write`] makes the filled example template (any set can
-//! be exported the same way); [`read`] imports one, listing every problem with its sheet,
+//! Criteria sets as Excel workbooks: [`write()`] makes the filled example template (any set can
+//! be exported the same way); [`read()`] imports one, listing every problem with its sheet,
 //! row, column and the offending code.
 //!
 //! The workbook (docs/server.md, "The criteria-set workbook"): five sheets whose first row
@@ -28,17 +28,38 @@ use std::io::Cursor;
 pub const SHEETS: [(&str, &[&str]); 5] = [
     ("set", &["field", "value"]),
     ("bands", &["label", "min_percent"]),
-    ("groups", &["code", "parent", "title", "description", "kind", "cap"]),
+    (
+        "groups",
+        &["code", "parent", "title", "description", "kind", "cap"],
+    ),
     (
         "criteria",
         &[
-            "code", "group", "title", "guidance", "kind", "evidence", "max_points", "min_points",
-            "value_unit", "value_min", "value_max", "scale_low", "scale_high",
+            "code",
+            "group",
+            "title",
+            "guidance",
+            "kind",
+            "evidence",
+            "max_points",
+            "min_points",
+            "value_unit",
+            "value_min",
+            "value_max",
+            "scale_low",
+            "scale_high",
         ],
     ),
     (
         "cases",
-        &["criterion", "code", "label", "points", "not_applicable", "range"],
+        &[
+            "criterion",
+            "code",
+            "label",
+            "points",
+            "not_applicable",
+            "range",
+        ],
     ),
 ];
 
@@ -83,7 +104,7 @@ fn walk<'a>(g: &'a Group, parent: Option<&'a str>, out: &mut Vec<(&'a Group, Opt
     }
 }
 
-/// The workbook of a criteria set (the filled example template is [`write`] of the
+/// The workbook of a criteria set (the filled example template is [`write()`] of the
 /// departments' set).
 pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
     let doc: CriteriaSetDoc = set.to_doc();
@@ -105,9 +126,17 @@ pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xerr)?;
         for (c, h) in cols.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xerr)?;
-            ws.set_column_width(c as u16, if matches!(*h, "title" | "guidance" | "label" | "value" | "description") { 50 } else { 12 })
+            ws.write_string_with_format(0, c as u16, *h, &bold)
                 .map_err(xerr)?;
+            ws.set_column_width(
+                c as u16,
+                if matches!(*h, "title" | "guidance" | "label" | "value" | "description") {
+                    50
+                } else {
+                    12
+                },
+            )
+            .map_err(xerr)?;
         }
         ws.set_freeze_panes(1, 0).map_err(xerr)?;
         let mut rows: Vec<Vec<String>> = Vec::new();
@@ -121,7 +150,12 @@ pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
                     ("precision", doc.precision.to_string()),
                     (
                         "explanation_instead_of_evidence",
-                        if doc.explanation_instead_of_evidence { "true" } else { "false" }.into(),
+                        if doc.explanation_instead_of_evidence {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                        .into(),
                     ),
                 ] {
                     rows.push(vec![k.into(), v]);
@@ -160,7 +194,11 @@ pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
                                 k.code.clone(),
                                 k.label.clone(),
                                 dec(k.points),
-                                if k.not_applicable { "x".into() } else { String::new() },
+                                if k.not_applicable {
+                                    "x".into()
+                                } else {
+                                    String::new()
+                                },
                                 k.range.as_ref().map(|r| r.to_string()).unwrap_or_default(),
                             ]);
                         }
@@ -170,7 +208,11 @@ pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
         }
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                let keep_text = name == "set" || cols[c] == "code" || cols[c] == "parent" || cols[c] == "group" || cols[c] == "criterion";
+                let keep_text = name == "set"
+                    || cols[c] == "code"
+                    || cols[c] == "parent"
+                    || cols[c] == "group"
+                    || cols[c] == "criterion";
                 if keep_text {
                     if !v.is_empty() {
                         ws.write_string(r as u32 + 1, c as u16, v).map_err(xerr)?;
@@ -185,8 +227,14 @@ pub fn write(set: &CriteriaSet) -> AppResult<Vec<u8>> {
 }
 
 fn criterion_row(c: &Criterion, group: &str) -> Vec<String> {
-    let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let evidence = serde_json::to_value(c.evidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let kind = serde_json::to_value(c.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let evidence = serde_json::to_value(c.evidence)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let v = c.value.as_ref();
     vec![
         c.code.clone(),
@@ -220,7 +268,14 @@ impl SheetRow {
 struct Problems(Vec<ImportProblem>);
 
 impl Problems {
-    fn add(&mut self, sheet: &str, row: Option<u32>, column: Option<&str>, code: Option<&str>, message: impl Into<String>) {
+    fn add(
+        &mut self,
+        sheet: &str,
+        row: Option<u32>,
+        column: Option<&str>,
+        code: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.0.push(ImportProblem {
             sheet: Some(sheet.into()),
             row,
@@ -241,13 +296,21 @@ fn cell_text(d: &Data) -> Result<String, String> {
         Data::Float(f) => format!("{f}"),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-            return Err("a date where a number or text was expected (format the cell as text)".into());
+            return Err(
+                "a date where a number or text was expected (format the cell as text)".into(),
+            );
         }
         Data::Error(e) => return Err(format!("the cell holds the Excel error {e:?}")),
     })
 }
 
-fn read_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, cols: &[&str], p: &mut Problems, required: bool) -> Vec<SheetRow> {
+fn read_sheet(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    cols: &[&str],
+    p: &mut Problems,
+    required: bool,
+) -> Vec<SheetRow> {
     let range = match wb.worksheet_range(name) {
         Ok(r) => r,
         Err(_) => {
@@ -261,7 +324,13 @@ fn read_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, cols: &[&str], p: &mut P
     let mut rows = range.rows();
     let Some(header) = rows.next() else {
         if required {
-            p.add(name, Some(1), None, None, "the sheet is empty: its first row must name the columns");
+            p.add(
+                name,
+                Some(1),
+                None,
+                None,
+                "the sheet is empty: its first row must name the columns",
+            );
         }
         return Vec::new();
     };
@@ -273,7 +342,17 @@ fn read_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, cols: &[&str], p: &mut P
         } else if cols.contains(&key.as_str()) {
             keys.push(Some(key));
         } else {
-            p.add(name, Some(r0 + 1), None, None, format!("unknown column `{key}` (column {}); the columns are: {}", c0 as usize + i + 1, cols.join(", ")));
+            p.add(
+                name,
+                Some(r0 + 1),
+                None,
+                None,
+                format!(
+                    "unknown column `{key}` (column {}); the columns are: {}",
+                    c0 as usize + i + 1,
+                    cols.join(", ")
+                ),
+            );
             keys.push(None);
         }
     }
@@ -281,7 +360,13 @@ fn read_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, cols: &[&str], p: &mut P
     for (i, cells) in rows.enumerate() {
         let row = r0 + i as u32 + 2;
         if out.len() >= 10_000 {
-            p.add(name, Some(row), None, None, "more than 10 000 rows: the sheet is too large");
+            p.add(
+                name,
+                Some(row),
+                None,
+                None,
+                "more than 10 000 rows: the sheet is too large",
+            );
             break;
         }
         let mut map = HashMap::new();
@@ -310,7 +395,13 @@ fn decimal(p: &mut Problems, sheet: &str, r: &SheetRow, col: &str, code: &str) -
     match chamdiem::decimal::parse_decimal(v) {
         Ok(d) => Some(Value::String(d.normalize().to_string())),
         Err(m) => {
-            p.add(sheet, Some(r.row), Some(col), Some(code), format!("`{v}` is not a number: {m}"));
+            p.add(
+                sheet,
+                Some(r.row),
+                Some(col),
+                Some(code),
+                format!("`{v}` is not a number: {m}"),
+            );
             None
         }
     }
@@ -330,7 +421,13 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     let mut wb: Xlsx<Cursor<&[u8]>> = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => {
-            p.add("", None, None, None, format!("the file is not an Excel workbook (.xlsx): {e}"));
+            p.add(
+                "",
+                None,
+                None,
+                None,
+                format!("the file is not an Excel workbook (.xlsx): {e}"),
+            );
             return Err(AppError::Import(p.0));
         }
     };
@@ -343,8 +440,23 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     let mut meta: HashMap<String, (u32, String)> = HashMap::new();
     for r in &sheets["set"] {
         let field = r.get("field").to_ascii_lowercase();
-        if !["id", "revision", "name", "description", "precision", "explanation_instead_of_evidence"].contains(&field.as_str()) {
-            p.add("set", Some(r.row), Some("field"), None, format!("unknown field `{field}`"));
+        if ![
+            "id",
+            "revision",
+            "name",
+            "description",
+            "precision",
+            "explanation_instead_of_evidence",
+        ]
+        .contains(&field.as_str())
+        {
+            p.add(
+                "set",
+                Some(r.row),
+                Some("field"),
+                None,
+                format!("unknown field `{field}`"),
+            );
             continue;
         }
         meta.insert(field, (r.row, r.get("value").to_owned()));
@@ -355,7 +467,13 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     doc.insert("format_version".into(), json!(1));
     for k in ["id", "name"] {
         if text(k).is_empty() {
-            p.add("set", meta.get(k).map(|m| m.0), Some("value"), None, format!("the set needs a `{k}`"));
+            p.add(
+                "set",
+                meta.get(k).map(|m| m.0),
+                Some("value"),
+                None,
+                format!("the set needs a `{k}`"),
+            );
         }
         doc.insert(k.into(), json!(text(k)));
     }
@@ -371,25 +489,49 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
             Ok(n) => {
                 doc.insert(k.into(), json!(n));
             }
-            Err(_) => p.add("set", meta.get(k).map(|m| m.0), Some("value"), None, format!("`{k}` must be a whole number, not `{v}`")),
+            Err(_) => p.add(
+                "set",
+                meta.get(k).map(|m| m.0),
+                Some("value"),
+                None,
+                format!("`{k}` must be a whole number, not `{v}`"),
+            ),
         }
     }
     match truthy(&text("explanation_instead_of_evidence")) {
         Some(b) => {
             doc.insert("explanation_instead_of_evidence".into(), json!(b));
         }
-        None => p.add("set", meta.get("explanation_instead_of_evidence").map(|m| m.0), Some("value"), None, "explanation_instead_of_evidence is true or false"),
+        None => p.add(
+            "set",
+            meta.get("explanation_instead_of_evidence").map(|m| m.0),
+            Some("value"),
+            None,
+            "explanation_instead_of_evidence is true or false",
+        ),
     }
     // Bands.
     let mut bands = Vec::new();
     for r in &sheets["bands"] {
         let label = r.get("label");
         if label.is_empty() {
-            p.add("bands", Some(r.row), Some("label"), None, "a band needs a label");
+            p.add(
+                "bands",
+                Some(r.row),
+                Some("label"),
+                None,
+                "a band needs a label",
+            );
         }
         let min = decimal(&mut p, "bands", r, "min_percent", label);
         if min.is_none() && r.get("min_percent").is_empty() {
-            p.add("bands", Some(r.row), Some("min_percent"), Some(label), "a band needs min_percent");
+            p.add(
+                "bands",
+                Some(r.row),
+                Some("min_percent"),
+                Some(label),
+                "a band needs min_percent",
+            );
         }
         bands.push(json!({"label": label, "min_percent": min.unwrap_or(json!("0"))}));
     }
@@ -402,16 +544,34 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     for r in &sheets["groups"] {
         let code = r.get("code");
         if code.is_empty() {
-            p.add("groups", Some(r.row), Some("code"), None, "a group needs a code");
+            p.add(
+                "groups",
+                Some(r.row),
+                Some("code"),
+                None,
+                "a group needs a code",
+            );
             continue;
         }
         if let Some((s, row)) = codes.get(code) {
-            p.add("groups", Some(r.row), Some("code"), Some(code), format!("code `{code}` is already used on sheet `{s}`, row {row}"));
+            p.add(
+                "groups",
+                Some(r.row),
+                Some("code"),
+                Some(code),
+                format!("code `{code}` is already used on sheet `{s}`, row {row}"),
+            );
             continue;
         }
         codes.insert(code.into(), ("groups", r.row));
         if r.get("title").is_empty() {
-            p.add("groups", Some(r.row), Some("title"), Some(code), format!("group `{code}` needs a title"));
+            p.add(
+                "groups",
+                Some(r.row),
+                Some("title"),
+                Some(code),
+                format!("group `{code}` needs a title"),
+            );
         }
         let mut g = Map::new();
         g.insert("code".into(), json!(code));
@@ -424,7 +584,13 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
             k @ ("bonus" | "penalty") => {
                 g.insert("kind".into(), json!(k));
             }
-            k => p.add("groups", Some(r.row), Some("kind"), Some(code), format!("kind `{k}`: use standard, bonus or penalty")),
+            k => p.add(
+                "groups",
+                Some(r.row),
+                Some("kind"),
+                Some(code),
+                format!("kind `{k}`: use standard, bonus or penalty"),
+            ),
         }
         if let Some(cap) = decimal(&mut p, "groups", r, "cap", code) {
             g.insert("cap".into(), cap);
@@ -443,15 +609,29 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
         if parent.is_empty() {
             continue;
         }
-        if !parent_of.contains_key(parent) && !group_rows.iter().any(|(g, _)| g.get("code") == parent) {
-            p.add("groups", Some(r.row), Some("parent"), Some(code), format!("group `{code}`: its parent `{parent}` is not on the groups sheet"));
+        if !parent_of.contains_key(parent)
+            && !group_rows.iter().any(|(g, _)| g.get("code") == parent)
+        {
+            p.add(
+                "groups",
+                Some(r.row),
+                Some("parent"),
+                Some(code),
+                format!("group `{code}`: its parent `{parent}` is not on the groups sheet"),
+            );
             continue;
         }
         let mut seen = HashSet::new();
         let mut at = code;
         while let Some(up) = parent_of.get(at) {
             if !seen.insert(at) || *up == code {
-                p.add("groups", Some(r.row), Some("parent"), Some(code), format!("group `{code}` is inside itself (its parents make a loop)"));
+                p.add(
+                    "groups",
+                    Some(r.row),
+                    Some("parent"),
+                    Some(code),
+                    format!("group `{code}` is inside itself (its parents make a loop)"),
+                );
                 break;
             }
             at = up;
@@ -463,20 +643,44 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     for r in &sheets["criteria"] {
         let code = r.get("code");
         if code.is_empty() {
-            p.add("criteria", Some(r.row), Some("code"), None, "a criterion needs a code");
+            p.add(
+                "criteria",
+                Some(r.row),
+                Some("code"),
+                None,
+                "a criterion needs a code",
+            );
             continue;
         }
         if let Some((s, row)) = codes.get(code) {
-            p.add("criteria", Some(r.row), Some("code"), Some(code), format!("code `{code}` is already used on sheet `{s}`, row {row}"));
+            p.add(
+                "criteria",
+                Some(r.row),
+                Some("code"),
+                Some(code),
+                format!("code `{code}` is already used on sheet `{s}`, row {row}"),
+            );
             continue;
         }
         codes.insert(code.into(), ("criteria", r.row));
         let group = r.get("group");
         if group.is_empty() || !group_codes.contains(group) {
-            p.add("criteria", Some(r.row), Some("group"), Some(code), format!("criterion `{code}`: group `{group}` is not on the groups sheet"));
+            p.add(
+                "criteria",
+                Some(r.row),
+                Some("group"),
+                Some(code),
+                format!("criterion `{code}`: group `{group}` is not on the groups sheet"),
+            );
         }
         if r.get("title").is_empty() {
-            p.add("criteria", Some(r.row), Some("title"), Some(code), format!("criterion `{code}` needs a title"));
+            p.add(
+                "criteria",
+                Some(r.row),
+                Some("title"),
+                Some(code),
+                format!("criterion `{code}` needs a title"),
+            );
         }
         let mut c = Map::new();
         c.insert("code".into(), json!(code));
@@ -489,14 +693,26 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
             k @ ("banded" | "scaled") => {
                 c.insert("kind".into(), json!(k));
             }
-            k => p.add("criteria", Some(r.row), Some("kind"), Some(code), format!("kind `{k}`: use choice, banded or scaled")),
+            k => p.add(
+                "criteria",
+                Some(r.row),
+                Some("kind"),
+                Some(code),
+                format!("kind `{k}`: use choice, banded or scaled"),
+            ),
         }
         match r.get("evidence").to_ascii_lowercase().as_str() {
             "" | "optional" => {}
             e @ ("none" | "required") => {
                 c.insert("evidence".into(), json!(e));
             }
-            e => p.add("criteria", Some(r.row), Some("evidence"), Some(code), format!("evidence `{e}`: use none, optional or required")),
+            e => p.add(
+                "criteria",
+                Some(r.row),
+                Some("evidence"),
+                Some(code),
+                format!("evidence `{e}`: use none, optional or required"),
+            ),
         }
         for (col, key) in [("max_points", "max_points"), ("min_points", "min_points")] {
             if let Some(v) = decimal(&mut p, "criteria", r, col, code) {
@@ -522,31 +738,65 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
                 c.insert("scale".into(), json!({"low": l, "high": h}));
             }
             (None, None) => {}
-            _ => p.add("criteria", Some(r.row), Some("scale_low"), Some(code), "give both scale_low and scale_high, or neither"),
+            _ => p.add(
+                "criteria",
+                Some(r.row),
+                Some("scale_low"),
+                Some(code),
+                "give both scale_low and scale_high, or neither",
+            ),
         }
         c.insert("cases".into(), json!([]));
         criteria.push((code.into(), group.into(), c));
     }
     // Cases.
-    let index: HashMap<String, usize> = criteria.iter().enumerate().map(|(i, (c, _, _))| (c.clone(), i)).collect();
+    let index: HashMap<String, usize> = criteria
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _, _))| (c.clone(), i))
+        .collect();
     let mut case_codes: HashMap<(String, String), u32> = HashMap::new();
     for r in &sheets["cases"] {
         let crit = r.get("criterion");
         let code = r.get("code");
         let Some(&i) = index.get(crit) else {
-            p.add("cases", Some(r.row), Some("criterion"), Some(crit), format!("criterion `{crit}` is not on the criteria sheet"));
+            p.add(
+                "cases",
+                Some(r.row),
+                Some("criterion"),
+                Some(crit),
+                format!("criterion `{crit}` is not on the criteria sheet"),
+            );
             continue;
         };
         if code.is_empty() {
-            p.add("cases", Some(r.row), Some("code"), Some(crit), format!("a case of criterion `{crit}` needs a code"));
+            p.add(
+                "cases",
+                Some(r.row),
+                Some("code"),
+                Some(crit),
+                format!("a case of criterion `{crit}` needs a code"),
+            );
             continue;
         }
         if let Some(row) = case_codes.insert((crit.into(), code.into()), r.row) {
-            p.add("cases", Some(r.row), Some("code"), Some(crit), format!("criterion `{crit}` has case `{code}` twice (also row {row})"));
+            p.add(
+                "cases",
+                Some(r.row),
+                Some("code"),
+                Some(crit),
+                format!("criterion `{crit}` has case `{code}` twice (also row {row})"),
+            );
             continue;
         }
         if r.get("label").is_empty() {
-            p.add("cases", Some(r.row), Some("label"), Some(crit), format!("case `{code}` of criterion `{crit}` needs a label"));
+            p.add(
+                "cases",
+                Some(r.row),
+                Some("label"),
+                Some(crit),
+                format!("case `{code}` of criterion `{crit}` needs a label"),
+            );
         }
         let mut k = Map::new();
         k.insert("code".into(), json!(code));
@@ -559,7 +809,13 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
                 k.insert("not_applicable".into(), json!(true));
             }
             Some(false) => {}
-            None => p.add("cases", Some(r.row), Some("not_applicable"), Some(crit), "not_applicable is x (or true) when the case is not applicable, else empty"),
+            None => p.add(
+                "cases",
+                Some(r.row),
+                Some("not_applicable"),
+                Some(crit),
+                "not_applicable is x (or true) when the case is not applicable, else empty",
+            ),
         }
         if !r.get("range").is_empty() {
             k.insert("range".into(), json!(r.get("range")));
@@ -576,8 +832,15 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
     for (_, g, c) in criteria {
         by_group.entry(g).or_default().push(Value::Object(c));
     }
-    fn build(code: &str, rows: &[(&SheetRow, Map<String, Value>)], by_group: &mut HashMap<String, Vec<Value>>) -> Value {
-        let (_, g) = rows.iter().find(|(r, _)| r.get("code") == code).expect("a known group");
+    fn build(
+        code: &str,
+        rows: &[(&SheetRow, Map<String, Value>)],
+        by_group: &mut HashMap<String, Vec<Value>>,
+    ) -> Value {
+        let (_, g) = rows
+            .iter()
+            .find(|(r, _)| r.get("code") == code)
+            .expect("a known group");
         let mut g = g.clone();
         let crits = by_group.remove(code).unwrap_or_default();
         if !crits.is_empty() {
@@ -603,15 +866,26 @@ pub fn read(bytes: &[u8]) -> AppResult<CriteriaSet> {
 }
 
 /// Names the sheet and row of a validation error of the core.
-fn locate(e: chamdiem::Error, codes: &HashMap<String, (&str, u32)>, sheets: &HashMap<&str, Vec<SheetRow>>) -> AppError {
+fn locate(
+    e: chamdiem::Error,
+    codes: &HashMap<String, (&str, u32)>,
+    sheets: &HashMap<&str, Vec<SheetRow>>,
+) -> AppError {
     match e {
-        chamdiem::Error::InvalidCriteriaSet { offending_code, path, message } => {
+        chamdiem::Error::InvalidCriteriaSet {
+            offending_code,
+            path,
+            message,
+        } => {
             let (sheet, row) = offending_code
                 .as_deref()
                 .and_then(|c| codes.get(c).map(|(s, r)| (s.to_string(), Some(*r))))
                 .or_else(|| {
                     let c = offending_code.as_deref()?;
-                    sheets["bands"].iter().find(|r| r.get("label") == c).map(|r| ("bands".to_owned(), Some(r.row)))
+                    sheets["bands"]
+                        .iter()
+                        .find(|r| r.get("label") == c)
+                        .map(|r| ("bands".to_owned(), Some(r.row)))
                 })
                 .unwrap_or_else(|| ("set".into(), None));
             AppError::Import(vec![ImportProblem {
@@ -658,7 +932,9 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_workbook() {
-        let Err(AppError::Import(p)) = read(b"not a zip") else { panic!() };
+        let Err(AppError::Import(p)) = read(b"not a zip") else {
+            panic!()
+        };
         assert_eq!(p.len(), 1);
     }
 }

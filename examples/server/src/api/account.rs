@@ -275,18 +275,14 @@ pub async fn create_token(
         ));
     }
     let now = state.now().as_millis();
-    let expires = req
-        .expires_in_days
-        .map(|d| now + i64::from(d) * 86_400_000);
+    let expires = req.expires_in_days.map(|d| now + i64::from(d) * 86_400_000);
     let id = auth::hex(&auth::random_bytes::<8>());
     let token = format!("cdt_{}", auth::random_token());
     let hash = auth::sha256_hex(&token);
     let (login, id2, name2) = (a.user.login.clone(), id.clone(), name.clone());
     state
         .db
-        .run(move |db| {
-            db.write(|tx| tokens::insert(tx, &id2, &login, &name2, &hash, now, expires))
-        })
+        .run(move |db| db.write(|tx| tokens::insert(tx, &id2, &login, &name2, &hash, now, expires)))
         .await?;
     Ok((
         StatusCode::CREATED,

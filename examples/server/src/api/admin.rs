@@ -1,7 +1,9 @@
 //! Administration routes (administrators only): units, users, criteria sets, periods.
 
 use super::reference::{SetInfo, UnitInfo};
-use crate::admin::{self, NewPeriod, NewUnit, NewUser, PeriodChange, SetFormat, UnitChange, UserChange};
+use crate::admin::{
+    self, NewPeriod, NewUnit, NewUser, PeriodChange, SetFormat, UnitChange, UserChange,
+};
 use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::db::users::{self, UserInfo};
@@ -147,7 +149,9 @@ pub async fn get_user(
 ) -> AppResult<AppJson<UserInfo>> {
     let u = state
         .db
-        .run(move |db| db.read(|tx| users::get(tx, &login)?.ok_or_else(|| AppError::not_found("user", &login))))
+        .run(move |db| {
+            db.read(|tx| users::get(tx, &login)?.ok_or_else(|| AppError::not_found("user", &login)))
+        })
         .await?;
     Ok(AppJson(u.info()))
 }
@@ -211,10 +215,15 @@ pub async fn import_criteria_set(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let format = match ct.as_deref().map(|c| c.split(';').next().unwrap_or("").trim()) {
+    let format = match ct
+        .as_deref()
+        .map(|c| c.split(';').next().unwrap_or("").trim())
+    {
         Some("application/json") => SetFormat::Json,
         Some("application/toml" | "text/plain") => SetFormat::Toml,
-        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") => SetFormat::Xlsx,
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") => {
+            SetFormat::Xlsx
+        }
         _ => {
             return Err(AppError::UnsupportedMediaType(
                 "send application/json, application/toml or an .xlsx workbook".into(),
@@ -246,7 +255,10 @@ pub async fn template_response() -> AppResult<Response> {
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"bo-chi-tieu-mau.xlsx\"",
             ),
-            (header::CONTENT_SECURITY_POLICY, crate::security::DOWNLOAD_CSP),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                crate::security::DOWNLOAD_CSP,
+            ),
         ],
         bytes,
     )

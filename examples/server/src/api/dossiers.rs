@@ -9,9 +9,9 @@ use super::scope::{self, Tree};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppJson, AppPath, AppQuery, AppResult, ErrorBody};
+use axum::extract::State;
 use chamdiem::store::{DossierQuery, Store};
 use chamdiem::{Command, CommandName, ResultsFilter, State as DossierState};
-use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -127,9 +127,10 @@ pub fn list_for(
     filter: &DossierFilter,
 ) -> AppResult<Vec<DossierItem>> {
     let state = match &filter.state {
-        Some(s) => Some(DossierState::parse(s).ok_or_else(|| {
-            AppError::invalid("state", format!("unknown state `{s}`"))
-        })?),
+        Some(s) => Some(
+            DossierState::parse(s)
+                .ok_or_else(|| AppError::invalid("state", format!("unknown state `{s}`")))?,
+        ),
         None => None,
     };
     let mut q = DossierQuery {
@@ -139,7 +140,10 @@ pub fn list_for(
         ..Default::default()
     };
     match actor.role {
-        chamdiem::Role::Unit => q.unit = Some(actor.unit.clone()).filter(|u| filter.unit.as_ref().is_none_or(|f| f == u)),
+        chamdiem::Role::Unit => {
+            q.unit =
+                Some(actor.unit.clone()).filter(|u| filter.unit.as_ref().is_none_or(|f| f == u))
+        }
         chamdiem::Role::Reviewer => q.assessing_unit = Some(actor.unit.clone()),
         _ => {}
     }
@@ -186,12 +190,17 @@ pub async fn list_dossiers(
 ) -> AppResult<AppJson<Vec<DossierItem>>> {
     let actor = a.actor();
     let store = state.store.clone();
-    let out = tokio::task::spawn_blocking(move || list_for(store.as_ref(), &actor, &filter)).await??;
+    let out =
+        tokio::task::spawn_blocking(move || list_for(store.as_ref(), &actor, &filter)).await??;
     Ok(AppJson(out))
 }
 
 /// A dossier as the actor may see it, and what the actor could do now.
-pub async fn load(state: &AppState, actor: chamdiem::Actor, id: String) -> AppResult<DossierResponse> {
+pub async fn load(
+    state: &AppState,
+    actor: chamdiem::Actor,
+    id: String,
+) -> AppResult<DossierResponse> {
     let now = state.now();
     state
         .store(move |s| {
@@ -244,8 +253,12 @@ pub async fn get_entry(
                 .entry(&criterion)
                 .cloned()
                 .ok_or_else(|| chamdiem::Error::not_found("criterion", criterion.clone()))?;
-            let history: Vec<chamdiem::Event> =
-                view.dossier.history_of(&criterion).into_iter().cloned().collect();
+            let history: Vec<chamdiem::Event> = view
+                .dossier
+                .history_of(&criterion)
+                .into_iter()
+                .cloned()
+                .collect();
             Ok((entry, history))
         })
         .await?;

@@ -21,16 +21,14 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// The API's routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(health::router())
-        .nest(
-            "/api/v1",
-            OpenApiRouter::new()
-                .merge(account::router())
-                .merge(reference::router())
-                .merge(dossiers::router())
-                .merge(admin::router()),
-        )
+    OpenApiRouter::new().merge(health::router()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .merge(account::router())
+            .merge(reference::router())
+            .merge(dossiers::router())
+            .merge(admin::router()),
+    )
 }
 
 /// Adds the document's information, security schemes and tags.
@@ -75,11 +73,23 @@ pub fn decorate(mut doc: OpenApi) -> OpenApi {
     doc.tags = Some(
         [
             ("health", "Liveness, readiness and this document."),
-            ("account", "Log in and out, account settings, password, API tokens."),
+            (
+                "account",
+                "Log in and out, account settings, password, API tokens.",
+            ),
             ("reference", "Units, criteria sets, periods, rankings."),
-            ("dossiers", "Dossiers: views, entries, results, history, commands."),
-            ("admin", "Administration: units, users, criteria sets, periods."),
-            ("pages", "The HTML pages (server-rendered; forms post back to them)."),
+            (
+                "dossiers",
+                "Dossiers: views, entries, results, history, commands.",
+            ),
+            (
+                "admin",
+                "Administration: units, users, criteria sets, periods.",
+            ),
+            (
+                "pages",
+                "The HTML pages (server-rendered; forms post back to them).",
+            ),
         ]
         .into_iter()
         .map(|(n, d)| TagBuilder::new().name(n).description(Some(d)).build())

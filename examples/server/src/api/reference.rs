@@ -67,7 +67,10 @@ fn json<T: Serialize>(v: &T) -> AppResult<Value> {
 }
 
 /// The units of the actor's province (every unit for administrators), in tree order.
-pub fn units_for(store: &dyn chamdiem::store::Store, actor: &chamdiem::Actor) -> chamdiem::Result<Vec<Unit>> {
+pub fn units_for(
+    store: &dyn chamdiem::store::Store,
+    actor: &chamdiem::Actor,
+) -> chamdiem::Result<Vec<Unit>> {
     let units = store.units()?;
     let tree = Tree::of(&units);
     Ok(units
@@ -118,7 +121,9 @@ pub async fn get_criteria_set(
     CurrentUser(_): CurrentUser,
     AppPath((set_id, revision)): AppPath<(String, u32)>,
 ) -> AppResult<AppJson<Value>> {
-    let set = state.store(move |s| s.criteria_set(&set_id, revision)).await?;
+    let set = state
+        .store(move |s| s.criteria_set(&set_id, revision))
+        .await?;
     Ok(AppJson(json(&set.to_doc())?))
 }
 
@@ -153,7 +158,9 @@ pub async fn get_period(
     AppPath(period_id): AppPath<String>,
 ) -> AppResult<AppJson<Value>> {
     let actor = a.actor();
-    let p = state.store(move |s| scope::period(s, &actor, &period_id)).await?;
+    let p = state
+        .store(move |s| scope::period(s, &actor, &period_id))
+        .await?;
     Ok(AppJson(json(&p)?))
 }
 

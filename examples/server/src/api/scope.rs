@@ -133,7 +133,12 @@ mod tests {
 
     #[test]
     fn scope_follows_roles_and_the_tree() {
-        let tree = Tree::of(&[u("P", None), u("A", Some("P")), u("A1", Some("A")), u("Q", None)]);
+        let tree = Tree::of(&[
+            u("P", None),
+            u("A", Some("P")),
+            u("A1", Some("A")),
+            u("Q", None),
+        ]);
         assert_eq!(tree.root("A1"), "P");
         assert!(tree.within("A1", "P"));
         assert!(!tree.within("Q", "P"));

@@ -51,7 +51,11 @@ pub fn parse_origin(text: &str) -> Option<String> {
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (inside, after) = v6.split_once(']')?;
-        if inside.is_empty() || !inside.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
             return None;
         }
         let port = match after {
@@ -86,7 +90,11 @@ pub fn expected_origin(config: &Config, headers: &HeaderMap) -> Option<String> {
         return parse_origin(u.trim_end_matches('/'));
     }
     let host = headers.get(header::HOST)?.to_str().ok()?;
-    let scheme = if config.secure_cookies { "https" } else { "http" };
+    let scheme = if config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     parse_origin(&format!("{scheme}://{host}"))
 }
 
@@ -182,33 +190,41 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         Some(v) => Some(v.to_str().unwrap_or("").to_owned()),
         None => query_token(&req),
     };
-    let given = match given {
-        Some(g) => Some(g),
-        None if req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded")) =>
-        {
-            let headers = req.headers().clone();
-            let (parts, body) = req.into_parts();
-            let limit = state.config.body_limit as usize;
-            let bytes =
-                match crate::error::read_body(Request::from_parts(parts.clone(), body), limit).await {
-                    Ok(b) => b,
-                    Err(e) if path.starts_with("/api/") => return e.into_response(),
-                    Err(e) => return crate::web::error_response(&headers, e),
-                };
-            let found = form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == FIELD)
-                .map(|(_, v)| v.into_owned());
-            req = Request::from_parts(parts, Body::from(bytes));
-            found
-        }
-        None => None,
-    };
+    let given =
+        match given {
+            Some(g) => Some(g),
+            None if req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded")) =>
+            {
+                let headers = req.headers().clone();
+                let (parts, body) = req.into_parts();
+                let limit = state.config.body_limit as usize;
+                let bytes =
+                    match crate::error::read_body(Request::from_parts(parts.clone(), body), limit)
+                        .await
+                    {
+                        Ok(b) => b,
+                        Err(e) if path.starts_with("/api/") => return e.into_response(),
+                        Err(e) => return crate::web::error_response(&headers, e),
+                    };
+                let found = form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == FIELD)
+                    .map(|(_, v)| v.into_owned());
+                req = Request::from_parts(parts, Body::from(bytes));
+                found
+            }
+            None => None,
+        };
     let Some(given) = given else {
-        return refuse(&path, &method, "the CSRF token is missing".into(), req.headers());
+        return refuse(
+            &path,
+            &method,
+            "the CSRF token is missing".into(),
+            req.headers(),
+        );
     };
     if let Err(reason) = token_matches(&given, &expected) {
         return refuse(&path, &method, reason, req.headers());
@@ -222,11 +238,31 @@ mod tests {
 
     #[test]
     fn origins_parse() {
-        assert_eq!(parse_origin("https://Example.gov.vn").as_deref(), Some("https://example.gov.vn"));
-        assert_eq!(parse_origin("https://example.gov.vn:443").as_deref(), Some("https://example.gov.vn"));
-        assert_eq!(parse_origin("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(parse_origin("http://[::1]:8080").as_deref(), Some("http://[::1]:8080"));
-        for bad in ["https://[", "null", "ftp://x", "https://", "https://a b", "https://x:port", "//x"] {
+        assert_eq!(
+            parse_origin("https://Example.gov.vn").as_deref(),
+            Some("https://example.gov.vn")
+        );
+        assert_eq!(
+            parse_origin("https://example.gov.vn:443").as_deref(),
+            Some("https://example.gov.vn")
+        );
+        assert_eq!(
+            parse_origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            parse_origin("http://[::1]:8080").as_deref(),
+            Some("http://[::1]:8080")
+        );
+        for bad in [
+            "https://[",
+            "null",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x:port",
+            "//x",
+        ] {
             assert_eq!(parse_origin(bad), None, "{bad}");
         }
     }

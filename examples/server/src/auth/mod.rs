@@ -370,8 +370,8 @@ pub async fn change_password(
         .db
         .run(move |db| {
             db.write(|tx| {
-                let mut u = users::get(tx, &login)?
-                    .ok_or_else(|| AppError::not_found("user", &login))?;
+                let mut u =
+                    users::get(tx, &login)?.ok_or_else(|| AppError::not_found("user", &login))?;
                 u.password_hash = hash;
                 u.must_change_password = false;
                 u.updated_at = now;

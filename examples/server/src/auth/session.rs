@@ -46,7 +46,11 @@ pub fn clear_cookie(config: &Config) -> HeaderValue {
 
 /// `Set-Cookie` for the language preference (not a secret; readable by pages).
 pub fn language_cookie(config: &Config, lang: &str) -> HeaderValue {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "chamdiem_lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000{secure}"
     ))

@@ -21,7 +21,7 @@ pub const BASE_WAIT_MS: i64 = 30_000;
 /// The longest wait (ms).
 pub const MAX_WAIT_MS: i64 = 15 * 60_000;
 /// Failures are forgotten after this long without one (ms).
-pub const FORGET_MS: i64 = 24 * 3600_000;
+pub const FORGET_MS: i64 = 24 * 3_600_000;
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -94,7 +94,9 @@ pub fn wait_after(failures: i64, free: i64) -> i64 {
         return 0;
     }
     let doublings = (failures - free).min(20) as u32;
-    BASE_WAIT_MS.saturating_mul(1i64 << doublings).min(MAX_WAIT_MS)
+    BASE_WAIT_MS
+        .saturating_mul(1i64 << doublings)
+        .min(MAX_WAIT_MS)
 }
 
 /// Refuses (with the seconds to wait) when the account name must wait.

@@ -143,7 +143,9 @@ impl Db {
         }
         let opts = SqliteOptions::default().migrations(NAMESPACE, sqlite_migrations());
         if url == "sqlite::memory:" {
-            return Ok(Db::Sqlite(Arc::new(SqliteStore::open_in_memory_with(opts)?)));
+            return Ok(Db::Sqlite(Arc::new(SqliteStore::open_in_memory_with(
+                opts,
+            )?)));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         if let Some(dir) = std::path::Path::new(path).parent()
@@ -234,7 +236,10 @@ fn sqlite_err(e: rusqlite::Error) -> AppError {
 
 impl Tx for SqliteTx<'_, '_> {
     fn exec(&mut self, sql: &str, params: &[Val]) -> AppResult<u64> {
-        let mut st = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_err)?;
+        let mut st = self
+            .0
+            .prepare_cached(&sqlite_sql(sql))
+            .map_err(sqlite_err)?;
         st.execute(rusqlite::params_from_iter(params.iter()))
             .map(|n| n as u64)
             .map_err(sqlite_err)
@@ -242,7 +247,10 @@ impl Tx for SqliteTx<'_, '_> {
 
     fn query(&mut self, sql: &str, params: &[Val]) -> AppResult<Vec<Row>> {
         use rusqlite::types::ValueRef;
-        let mut st = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_err)?;
+        let mut st = self
+            .0
+            .prepare_cached(&sqlite_sql(sql))
+            .map_err(sqlite_err)?;
         let n = st.column_count();
         let mut rows = st
             .query(rusqlite::params_from_iter(params.iter()))
@@ -299,15 +307,19 @@ fn pg_err(e: pg::Error) -> AppError {
 
 impl Tx for PgTx<'_, '_> {
     fn exec(&mut self, sql: &str, params: &[Val]) -> AppResult<u64> {
-        let p: Vec<&(dyn pg::types::ToSql + Sync)> =
-            params.iter().map(|v| v as &(dyn pg::types::ToSql + Sync)).collect();
+        let p: Vec<&(dyn pg::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn pg::types::ToSql + Sync))
+            .collect();
         self.0.execute(sql, &p).map_err(pg_err)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> AppResult<Vec<Row>> {
         use pg::types::Type;
-        let p: Vec<&(dyn pg::types::ToSql + Sync)> =
-            params.iter().map(|v| v as &(dyn pg::types::ToSql + Sync)).collect();
+        let p: Vec<&(dyn pg::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn pg::types::ToSql + Sync))
+            .collect();
         let rows = self.0.query(sql, &p).map_err(pg_err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -328,7 +340,10 @@ impl Tx for PgTx<'_, '_> {
                         .try_get::<_, Option<bool>>(i)
                         .map_err(bad)?
                         .map(|v| Val::Int(v.into())),
-                    _ => r.try_get::<_, Option<String>>(i).map_err(bad)?.map(Val::Text),
+                    _ => r
+                        .try_get::<_, Option<String>>(i)
+                        .map_err(bad)?
+                        .map(Val::Text),
                 };
                 vals.push(v.unwrap_or(Val::Null));
             }

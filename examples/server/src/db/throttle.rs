@@ -51,7 +51,10 @@ pub fn put(tx: &mut dyn Tx, account: &str, f: &Failures) -> AppResult<()> {
 
 /// Forgets an account name's failures (after a successful login).
 pub fn clear(tx: &mut dyn Tx, account: &str) -> AppResult<()> {
-    tx.exec("DELETE FROM login_throttle WHERE account = $1", &[account.into()])?;
+    tx.exec(
+        "DELETE FROM login_throttle WHERE account = $1",
+        &[account.into()],
+    )?;
     Ok(())
 }
 

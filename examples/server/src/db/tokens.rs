@@ -63,7 +63,11 @@ pub fn insert(
 }
 
 /// The account of a live token (not expired), recording its use.
-pub fn authenticate(tx: &mut dyn Tx, token_hash: &str, now: i64) -> AppResult<Option<(String, User)>> {
+pub fn authenticate(
+    tx: &mut dyn Tx,
+    token_hash: &str,
+    now: i64,
+) -> AppResult<Option<(String, User)>> {
     let Some(r) = tx.query_opt(
         "SELECT id, login, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1",
         &[token_hash.into()],

@@ -98,15 +98,13 @@ pub fn normalize_login(s: &str) -> String {
 pub fn check_login(s: &str) -> AppResult<()> {
     if s.is_empty()
         || s.len() > 64
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        || !s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
     {
         return Err(AppError::invalid(
             "login",
-            format!(
-                "account name `{s}`: use 1 to 64 letters (a–z), digits, `.`, `_` or `-`"
-            ),
+            format!("account name `{s}`: use 1 to 64 letters (a–z), digits, `.`, `_` or `-`"),
         ));
     }
     Ok(())

@@ -3,7 +3,10 @@
 
 use super::i18n::Lang;
 use super::{Base, PageAdmin, PageError, PageForm, PageLang, render, see_other};
-use crate::admin::{self, NewPeriod, NewUnit, NewUser, PeriodChange, PeriodSetInput, SetFormat, UnitChange, UserChange};
+use crate::admin::{
+    self, NewPeriod, NewUnit, NewUser, PeriodChange, PeriodSetInput, SetFormat, UnitChange,
+    UserChange,
+};
 use crate::app::AppState;
 use crate::auth::Authenticated;
 use crate::db::users::{self, UserInfo};
@@ -34,12 +37,24 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 fn kinds(lang: Lang) -> Vec<(&'static str, &'static str)> {
     UnitKind::ALL
         .iter()
-        .map(|k| (k.as_str(), if lang == Lang::Vi { k.label_vi() } else { k.as_str() }))
+        .map(|k| {
+            (
+                k.as_str(),
+                if lang == Lang::Vi {
+                    k.label_vi()
+                } else {
+                    k.as_str()
+                },
+            )
+        })
         .collect()
 }
 
 fn roles(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().map(|r| (r.as_str(), lang.role(*r))).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), lang.role(*r)))
+        .collect()
 }
 
 fn user_error(e: AppError) -> Result<String, PageError> {
@@ -59,8 +74,13 @@ struct IndexPage {
 /// The administration menu.
 #[utoipa::path(get, path = "/admin", tag = "pages", operation_id = "page_admin",
     responses((status = 200, description = "The menu", content_type = "text/html")))]
-pub async fn admin_index(PageLang(lang): PageLang, PageAdmin(a): PageAdmin) -> Result<Response, PageError> {
-    render(&IndexPage { base: Base::new(lang, Some(&a), "/admin") })
+pub async fn admin_index(
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+) -> Result<Response, PageError> {
+    render(&IndexPage {
+        base: Base::new(lang, Some(&a), "/admin"),
+    })
 }
 
 struct UnitRow {
@@ -83,18 +103,32 @@ struct UnitsPage {
     kinds: Vec<(&'static str, &'static str)>,
 }
 
-async fn units_view(state: &AppState, lang: Lang, a: &Authenticated, error: Option<String>, notice: Option<String>) -> Result<Response, PageError> {
+async fn units_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
     let units = state.store(|s| s.units()).await?;
     let tree = crate::api::scope::Tree::of(&units);
     // Tree order: each unit after its parent.
     let mut ordered: Vec<&chamdiem::Unit> = Vec::new();
-    fn visit<'a>(u: &'a chamdiem::Unit, all: &'a [chamdiem::Unit], out: &mut Vec<&'a chamdiem::Unit>) {
+    fn visit<'a>(
+        u: &'a chamdiem::Unit,
+        all: &'a [chamdiem::Unit],
+        out: &mut Vec<&'a chamdiem::Unit>,
+    ) {
         out.push(u);
         for c in all.iter().filter(|c| c.parent.as_deref() == Some(&u.id)) {
             visit(c, all, out);
         }
     }
-    for root in units.iter().filter(|u| u.parent.as_ref().is_none_or(|p| !units.iter().any(|x| &x.id == p))) {
+    for root in units.iter().filter(|u| {
+        u.parent
+            .as_ref()
+            .is_none_or(|p| !units.iter().any(|x| &x.id == p))
+    }) {
         visit(root, &units, &mut ordered);
     }
     let rows = ordered
@@ -104,7 +138,11 @@ async fn units_view(state: &AppState, lang: Lang, a: &Authenticated, error: Opti
             let mut at = u.id.as_str();
             while at != tree.root(at) && depth < 10 {
                 depth += 1;
-                at = units.iter().find(|x| x.id == at).and_then(|x| x.parent.as_deref()).unwrap_or(at);
+                at = units
+                    .iter()
+                    .find(|x| x.id == at)
+                    .and_then(|x| x.parent.as_deref())
+                    .unwrap_or(at);
             }
             UnitRow {
                 indent: "— ".repeat(depth),
@@ -112,18 +150,32 @@ async fn units_view(state: &AppState, lang: Lang, a: &Authenticated, error: Opti
                 code: u.code.clone(),
                 name: u.name.clone(),
                 kind: u.kind.as_str(),
-                kind_label: if lang == Lang::Vi { u.kind.label_vi() } else { u.kind.as_str() },
+                kind_label: if lang == Lang::Vi {
+                    u.kind.label_vi()
+                } else {
+                    u.kind.as_str()
+                },
                 parent: u.parent.clone().unwrap_or_default(),
             }
         })
         .collect();
-    render(&UnitsPage { base: Base::new(lang, Some(a), "/admin/units"), error, notice, units: rows, kinds: kinds(lang) })
+    render(&UnitsPage {
+        base: Base::new(lang, Some(a), "/admin/units"),
+        error,
+        notice,
+        units: rows,
+        kinds: kinds(lang),
+    })
 }
 
 /// The units, as a tree, with forms to add and change them.
 #[utoipa::path(get, path = "/admin/units", tag = "pages", operation_id = "page_admin_units",
     responses((status = 200, description = "The units", content_type = "text/html")))]
-pub async fn units_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin) -> Result<Response, PageError> {
+pub async fn units_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+) -> Result<Response, PageError> {
     units_view(&state, lang, &a, None, None).await
 }
 
@@ -142,10 +194,34 @@ pub struct UnitForm {
 #[utoipa::path(post, path = "/admin/units", tag = "pages", operation_id = "page_admin_unit_create",
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, id, code, name, kind, parent"),
     responses((status = 200, description = "The units, with the outcome", content_type = "text/html")))]
-pub async fn unit_create(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, PageForm(f): PageForm<UnitForm>) -> Result<Response, PageError> {
-    let r = admin::create_unit(&state, NewUnit { id: f.id.unwrap_or_default(), code: f.code, name: f.name, kind: f.kind, parent: Some(f.parent) }).await;
+pub async fn unit_create(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    PageForm(f): PageForm<UnitForm>,
+) -> Result<Response, PageError> {
+    let r = admin::create_unit(
+        &state,
+        NewUnit {
+            id: f.id.unwrap_or_default(),
+            code: f.code,
+            name: f.name,
+            kind: f.kind,
+            parent: Some(f.parent),
+        },
+    )
+    .await;
     match r {
-        Ok(u) => units_view(&state, lang, &a, None, Some(format!("{} — {}", lang.text().saved, u.id))).await,
+        Ok(u) => {
+            units_view(
+                &state,
+                lang,
+                &a,
+                None,
+                Some(format!("{} — {}", lang.text().saved, u.id)),
+            )
+            .await
+        }
         Err(e) => units_view(&state, lang, &a, Some(user_error(e)?), None).await,
     }
 }
@@ -155,10 +231,35 @@ pub async fn unit_create(State(state): State<AppState>, PageLang(lang): PageLang
     params(("unit_id" = String, Path, description = "The unit's id")),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, code, name, kind, parent"),
     responses((status = 200, description = "The units, with the outcome", content_type = "text/html")))]
-pub async fn unit_update(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(unit_id): Path<String>, PageForm(f): PageForm<UnitForm>) -> Result<Response, PageError> {
-    let r = admin::update_unit(&state, unit_id, UnitChange { code: f.code, name: f.name, kind: f.kind, parent: Some(f.parent) }).await;
+pub async fn unit_update(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(unit_id): Path<String>,
+    PageForm(f): PageForm<UnitForm>,
+) -> Result<Response, PageError> {
+    let r = admin::update_unit(
+        &state,
+        unit_id,
+        UnitChange {
+            code: f.code,
+            name: f.name,
+            kind: f.kind,
+            parent: Some(f.parent),
+        },
+    )
+    .await;
     match r {
-        Ok(u) => units_view(&state, lang, &a, None, Some(format!("{} — {}", lang.text().saved, u.id))).await,
+        Ok(u) => {
+            units_view(
+                &state,
+                lang,
+                &a,
+                None,
+                Some(format!("{} — {}", lang.text().saved, u.id)),
+            )
+            .await
+        }
         Err(e) => units_view(&state, lang, &a, Some(user_error(e)?), None).await,
     }
 }
@@ -183,7 +284,13 @@ async fn unit_choices(state: &AppState) -> Result<Vec<(String, String)>, PageErr
         .collect())
 }
 
-async fn users_view(state: &AppState, lang: Lang, a: &Authenticated, error: Option<String>, temporary: Option<String>) -> Result<Response, PageError> {
+async fn users_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    error: Option<String>,
+    temporary: Option<String>,
+) -> Result<Response, PageError> {
     let list = state.db.run(|db| db.read(users::list)).await?;
     render(&UsersPage {
         base: Base::new(lang, Some(a), "/admin/users"),
@@ -198,7 +305,11 @@ async fn users_view(state: &AppState, lang: Lang, a: &Authenticated, error: Opti
 /// The accounts, with a form to add one.
 #[utoipa::path(get, path = "/admin/users", tag = "pages", operation_id = "page_admin_users",
     responses((status = 200, description = "The accounts", content_type = "text/html")))]
-pub async fn users_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin) -> Result<Response, PageError> {
+pub async fn users_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+) -> Result<Response, PageError> {
     users_view(&state, lang, &a, None, None).await
 }
 
@@ -219,8 +330,25 @@ pub struct UserForm {
 #[utoipa::path(post, path = "/admin/users", tag = "pages", operation_id = "page_admin_user_create",
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, login, name, email, phone, role, unit"),
     responses((status = 200, description = "The accounts, with the outcome", content_type = "text/html")))]
-pub async fn user_create(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, PageForm(f): PageForm<UserForm>) -> Result<Response, PageError> {
-    let r = admin::create_user(&state, NewUser { login: f.login, name: f.name, email: f.email, phone: f.phone, role: f.role, unit: f.unit }, None).await;
+pub async fn user_create(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    PageForm(f): PageForm<UserForm>,
+) -> Result<Response, PageError> {
+    let r = admin::create_user(
+        &state,
+        NewUser {
+            login: f.login,
+            name: f.name,
+            email: f.email,
+            phone: f.phone,
+            role: f.role,
+            unit: f.unit,
+        },
+        None,
+    )
+    .await;
     match r {
         Ok((_, temp)) => users_view(&state, lang, &a, None, temp).await,
         Err(e) => users_view(&state, lang, &a, Some(user_error(e)?), None).await,
@@ -239,11 +367,21 @@ struct UserPage {
     units: Vec<(String, String)>,
 }
 
-async fn user_view(state: &AppState, lang: Lang, a: &Authenticated, login: String, error: Option<String>, notice: Option<String>, temporary: Option<String>) -> Result<Response, PageError> {
+async fn user_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    login: String,
+    error: Option<String>,
+    notice: Option<String>,
+    temporary: Option<String>,
+) -> Result<Response, PageError> {
     let l = login.clone();
     let user = state
         .db
-        .run(move |db| db.read(|tx| users::get(tx, &l)?.ok_or_else(|| AppError::not_found("user", &l))))
+        .run(move |db| {
+            db.read(|tx| users::get(tx, &l)?.ok_or_else(|| AppError::not_found("user", &l)))
+        })
         .await?;
     render(&UserPage {
         base: Base::new(lang, Some(a), &format!("/admin/users/{login}")),
@@ -261,7 +399,12 @@ async fn user_view(state: &AppState, lang: Lang, a: &Authenticated, login: Strin
     params(("login" = String, Path, description = "The account name")),
     responses((status = 200, description = "The account", content_type = "text/html"),
               (status = 404, description = "No such account", content_type = "text/html")))]
-pub async fn user_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(login): Path<String>) -> Result<Response, PageError> {
+pub async fn user_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(login): Path<String>,
+) -> Result<Response, PageError> {
     user_view(&state, lang, &a, login, None, None, None).await
 }
 
@@ -284,7 +427,13 @@ pub struct UserChangeForm {
     params(("login" = String, Path, description = "The account name")),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, name, email, phone, role, unit, disabled"),
     responses((status = 200, description = "The account, with the outcome", content_type = "text/html")))]
-pub async fn user_update(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(login): Path<String>, PageForm(f): PageForm<UserChangeForm>) -> Result<Response, PageError> {
+pub async fn user_update(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(login): Path<String>,
+    PageForm(f): PageForm<UserChangeForm>,
+) -> Result<Response, PageError> {
     let change = UserChange {
         name: Some(f.name),
         email: Some(f.email),
@@ -294,7 +443,18 @@ pub async fn user_update(State(state): State<AppState>, PageLang(lang): PageLang
         disabled: Some(f.disabled.is_some()),
     };
     match admin::update_user(&state, &a.user, login.clone(), change).await {
-        Ok(_) => user_view(&state, lang, &a, login, None, Some(lang.text().saved.into()), None).await,
+        Ok(_) => {
+            user_view(
+                &state,
+                lang,
+                &a,
+                login,
+                None,
+                Some(lang.text().saved.into()),
+                None,
+            )
+            .await
+        }
         Err(e) => {
             let msg = user_error(e)?;
             user_view(&state, lang, &a, login, Some(msg), None, None).await
@@ -307,7 +467,12 @@ pub async fn user_update(State(state): State<AppState>, PageLang(lang): PageLang
     params(("login" = String, Path, description = "The account name")),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf"),
     responses((status = 200, description = "The account, with the temporary password", content_type = "text/html")))]
-pub async fn user_reset(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(login): Path<String>) -> Result<Response, PageError> {
+pub async fn user_reset(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(login): Path<String>,
+) -> Result<Response, PageError> {
     let temp = admin::reset_password(&state, &a.user, login.clone()).await?;
     user_view(&state, lang, &a, login, None, None, Some(temp)).await
 }
@@ -343,13 +508,23 @@ struct SetsPage {
     sets: Vec<(String, u32, String)>,
 }
 
-async fn sets_view(state: &AppState, lang: Lang, a: &Authenticated, notice: Option<String>, error: Option<String>, problems: Vec<ImportProblem>) -> Result<Response, PageError> {
+async fn sets_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    notice: Option<String>,
+    error: Option<String>,
+    problems: Vec<ImportProblem>,
+) -> Result<Response, PageError> {
     let sets = state.store(|s| s.criteria_sets()).await?;
     let mut res = render(&SetsPage {
         base: Base::new(lang, Some(a), "/admin/criteria-sets"),
         notice,
         error,
-        sets: sets.into_iter().map(|s| (s.id, s.revision, s.name)).collect(),
+        sets: sets
+            .into_iter()
+            .map(|s| (s.id, s.revision, s.name))
+            .collect(),
         problems: problems.into_iter().map(ProblemRow::from).collect(),
     })?;
     res.headers_mut().remove(axum::http::header::CONTENT_LENGTH);
@@ -359,7 +534,11 @@ async fn sets_view(state: &AppState, lang: Lang, a: &Authenticated, notice: Opti
 /// The criteria sets, with the import form and the template.
 #[utoipa::path(get, path = "/admin/criteria-sets", tag = "pages", operation_id = "page_admin_sets",
     responses((status = 200, description = "The criteria sets", content_type = "text/html")))]
-pub async fn sets_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin) -> Result<Response, PageError> {
+pub async fn sets_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+) -> Result<Response, PageError> {
     sets_view(&state, lang, &a, None, None, Vec::new()).await
 }
 
@@ -369,7 +548,12 @@ pub async fn sets_page(State(state): State<AppState>, PageLang(lang): PageLang, 
     params(("csrf" = String, Query, description = "The session's CSRF token (multipart forms carry it in the URL)")),
     request_body(content_type = "multipart/form-data", content = Object, description = "file"),
     responses((status = 200, description = "The criteria sets, with the outcome or the problems", content_type = "text/html")))]
-pub async fn set_import(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, mut multipart: Multipart) -> Result<Response, PageError> {
+pub async fn set_import(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
     let limit = state.config.import_limit as usize;
     let mut file: Option<(Option<String>, Option<String>, Vec<u8>)> = None;
     while let Some(mut field) = multipart
@@ -389,7 +573,10 @@ pub async fn set_import(State(state): State<AppState>, PageLang(lang): PageLang,
             .map_err(|e| AppError::invalid("file", format!("the upload could not be read: {e}")))?
         {
             if bytes.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge(format!("the file is larger than the {limit} bytes allowed")).into());
+                return Err(AppError::PayloadTooLarge(format!(
+                    "the file is larger than the {limit} bytes allowed"
+                ))
+                .into());
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -397,14 +584,45 @@ pub async fn set_import(State(state): State<AppState>, PageLang(lang): PageLang,
         break;
     }
     let Some((name, ct, bytes)) = file else {
-        return sets_view(&state, lang, &a, None, Some(lang.text().import_hint.into()), Vec::new()).await;
+        return sets_view(
+            &state,
+            lang,
+            &a,
+            None,
+            Some(lang.text().import_hint.into()),
+            Vec::new(),
+        )
+        .await;
     };
     let ct = ct.filter(|c| c != "application/octet-stream");
     let Some(format) = SetFormat::detect(ct.as_deref(), name.as_deref(), &bytes) else {
-        return sets_view(&state, lang, &a, None, Some(lang.text().import_hint.into()), Vec::new()).await;
+        return sets_view(
+            &state,
+            lang,
+            &a,
+            None,
+            Some(lang.text().import_hint.into()),
+            Vec::new(),
+        )
+        .await;
     };
     match admin::import_set(&state, &a.user, format, bytes).await {
-        Ok(info) => sets_view(&state, lang, &a, Some(format!("{} {} ({})", lang.text().imported, info.id, info.revision)), None, Vec::new()).await,
+        Ok(info) => {
+            sets_view(
+                &state,
+                lang,
+                &a,
+                Some(format!(
+                    "{} {} ({})",
+                    lang.text().imported,
+                    info.id,
+                    info.revision
+                )),
+                None,
+                Vec::new(),
+            )
+            .await
+        }
         Err(AppError::Import(problems)) => {
             let mut res = sets_view(&state, lang, &a, None, None, problems).await?;
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -435,22 +653,44 @@ struct PeriodsPage {
     sets: Vec<(String, String)>,
 }
 
-async fn periods_view(state: &AppState, lang: Lang, a: &Authenticated, error: Option<String>) -> Result<Response, PageError> {
-    let (periods, sets) = state.store(|s| Ok((s.periods()?, s.criteria_sets()?))).await?;
+async fn periods_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let (periods, sets) = state
+        .store(|s| Ok((s.periods()?, s.criteria_sets()?)))
+        .await?;
     render(&PeriodsPage {
         base: Base::new(lang, Some(a), "/admin/periods"),
         error,
         periods: periods.into_iter().map(|p| (p.id, p.name)).collect(),
         units: unit_choices(state).await?,
-        kinds: kinds(lang).into_iter().filter(|k| k.0 != "province").collect(),
-        sets: sets.into_iter().map(|s| (format!("{}@{}", s.id, s.revision), format!("{} ({}) — {}", s.id, s.revision, s.name))).collect(),
+        kinds: kinds(lang)
+            .into_iter()
+            .filter(|k| k.0 != "province")
+            .collect(),
+        sets: sets
+            .into_iter()
+            .map(|s| {
+                (
+                    format!("{}@{}", s.id, s.revision),
+                    format!("{} ({}) — {}", s.id, s.revision, s.name),
+                )
+            })
+            .collect(),
     })
 }
 
 /// The periods, with a form to create one.
 #[utoipa::path(get, path = "/admin/periods", tag = "pages", operation_id = "page_admin_periods",
     responses((status = 200, description = "The periods", content_type = "text/html")))]
-pub async fn periods_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin) -> Result<Response, PageError> {
+pub async fn periods_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+) -> Result<Response, PageError> {
     periods_view(&state, lang, &a, None).await
 }
 
@@ -459,19 +699,41 @@ pub async fn periods_page(State(state): State<AppState>, PageLang(lang): PageLan
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, id, name, year, assessing_unit, self_deadline, set_<kind>"),
     responses((status = 303, description = "To the new period"),
               (status = 200, description = "The periods, with an error", content_type = "text/html")))]
-pub async fn period_create(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, PageForm(f): PageForm<Vec<(String, String)>>) -> Result<Response, PageError> {
-    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+pub async fn period_create(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    PageForm(f): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let mut criteria_sets = Vec::new();
     for (k, v) in &f {
         if let Some(kind) = k.strip_prefix("set_")
             && let Some((id, rev)) = v.rsplit_once('@')
         {
-            criteria_sets.push(PeriodSetInput { unit_kind: kind.into(), criteria_set: id.into(), revision: rev.parse().unwrap_or(0) });
+            criteria_sets.push(PeriodSetInput {
+                unit_kind: kind.into(),
+                criteria_set: id.into(),
+                revision: rev.parse().unwrap_or(0),
+            });
         }
     }
     let year = get("year").trim().parse().ok();
     let deadline = Some(get("self_deadline")).filter(|d| !d.trim().is_empty());
-    let new = NewPeriod { id: get("id"), name: get("name"), year, assessing_unit: get("assessing_unit"), criteria_sets, self_deadline: deadline, requires_report: false };
+    let new = NewPeriod {
+        id: get("id"),
+        name: get("name"),
+        year,
+        assessing_unit: get("assessing_unit"),
+        criteria_sets,
+        self_deadline: deadline,
+        requires_report: false,
+    };
     match admin::create_period(&state, new).await {
         Ok(p) => Ok(see_other(&format!("/admin/periods/{}", p.id))),
         Err(e) => periods_view(&state, lang, &a, Some(user_error(e)?)).await,
@@ -490,17 +752,31 @@ struct PeriodPage {
     units: Vec<(String, String, bool)>,
 }
 
-async fn period_view(state: &AppState, lang: Lang, a: &Authenticated, id: String, error: Option<String>, notice: Option<String>) -> Result<Response, PageError> {
+async fn period_view(
+    state: &AppState,
+    lang: Lang,
+    a: &Authenticated,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
     let pid = id.clone();
     let (period, units, opened) = state
         .store(move |s| {
             let p = s.period(&pid)?;
             let opened: Vec<String> = s
-                .dossiers(&chamdiem::store::DossierQuery { period: Some(pid.clone()), ..Default::default() })?
+                .dossiers(&chamdiem::store::DossierQuery {
+                    period: Some(pid.clone()),
+                    ..Default::default()
+                })?
                 .into_iter()
                 .map(|d| d.unit)
                 .collect();
-            let units: Vec<chamdiem::Unit> = s.units()?.into_iter().filter(|u| p.set_for(u.kind).is_some()).collect();
+            let units: Vec<chamdiem::Unit> = s
+                .units()?
+                .into_iter()
+                .filter(|u| p.set_for(u.kind).is_some())
+                .collect();
             Ok((p, units, opened))
         })
         .await?;
@@ -509,8 +785,20 @@ async fn period_view(state: &AppState, lang: Lang, a: &Authenticated, id: String
         error,
         notice,
         name: period.name.clone(),
-        deadline: period.self_deadline.map(|d| d.to_rfc3339()).unwrap_or_default(),
-        units: units.into_iter().map(|u| (u.id.clone(), format!("{} — {}", u.id, u.name), opened.contains(&u.id))).collect(),
+        deadline: period
+            .self_deadline
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default(),
+        units: units
+            .into_iter()
+            .map(|u| {
+                (
+                    u.id.clone(),
+                    format!("{} — {}", u.id, u.name),
+                    opened.contains(&u.id),
+                )
+            })
+            .collect(),
         id,
     })
 }
@@ -520,7 +808,12 @@ async fn period_view(state: &AppState, lang: Lang, a: &Authenticated, id: String
     params(("period_id" = String, Path, description = "The period's id")),
     responses((status = 200, description = "The period", content_type = "text/html"),
               (status = 404, description = "No such period", content_type = "text/html")))]
-pub async fn period_page(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(period_id): Path<String>) -> Result<Response, PageError> {
+pub async fn period_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(period_id): Path<String>,
+) -> Result<Response, PageError> {
     period_view(&state, lang, &a, period_id, None, None).await
 }
 
@@ -537,9 +830,34 @@ pub struct PeriodForm {
     params(("period_id" = String, Path, description = "The period's id")),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, name, self_deadline"),
     responses((status = 200, description = "The period, with the outcome", content_type = "text/html")))]
-pub async fn period_update(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(period_id): Path<String>, PageForm(f): PageForm<PeriodForm>) -> Result<Response, PageError> {
-    match admin::update_period(&state, period_id.clone(), PeriodChange { name: Some(f.name), self_deadline: Some(f.self_deadline) }).await {
-        Ok(_) => period_view(&state, lang, &a, period_id, None, Some(lang.text().saved.into())).await,
+pub async fn period_update(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(period_id): Path<String>,
+    PageForm(f): PageForm<PeriodForm>,
+) -> Result<Response, PageError> {
+    match admin::update_period(
+        &state,
+        period_id.clone(),
+        PeriodChange {
+            name: Some(f.name),
+            self_deadline: Some(f.self_deadline),
+        },
+    )
+    .await
+    {
+        Ok(_) => {
+            period_view(
+                &state,
+                lang,
+                &a,
+                period_id,
+                None,
+                Some(lang.text().saved.into()),
+            )
+            .await
+        }
         Err(e) => {
             let msg = user_error(e)?;
             period_view(&state, lang, &a, period_id, Some(msg), None).await
@@ -552,10 +870,30 @@ pub async fn period_update(State(state): State<AppState>, PageLang(lang): PageLa
     params(("period_id" = String, Path, description = "The period's id")),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "csrf, unit (repeated)"),
     responses((status = 200, description = "The period, with the outcome", content_type = "text/html")))]
-pub async fn period_open(State(state): State<AppState>, PageLang(lang): PageLang, PageAdmin(a): PageAdmin, Path(period_id): Path<String>, PageForm(f): PageForm<Vec<(String, String)>>) -> Result<Response, PageError> {
-    let units: Vec<String> = f.into_iter().filter(|(k, _)| k == "unit").map(|(_, v)| v).collect();
+pub async fn period_open(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    PageAdmin(a): PageAdmin,
+    Path(period_id): Path<String>,
+    PageForm(f): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let units: Vec<String> = f
+        .into_iter()
+        .filter(|(k, _)| k == "unit")
+        .map(|(_, v)| v)
+        .collect();
     match admin::open_dossiers(&state, &a.user, period_id.clone(), units).await {
-        Ok(ids) => period_view(&state, lang, &a, period_id, None, Some(format!("{} {}", lang.text().opened, ids.join(", ")))).await,
+        Ok(ids) => {
+            period_view(
+                &state,
+                lang,
+                &a,
+                period_id,
+                None,
+                Some(format!("{} {}", lang.text().opened, ids.join(", "))),
+            )
+            .await
+        }
         Err(e) => {
             let msg = user_error(e)?;
             period_view(&state, lang, &a, period_id, Some(msg), None).await

@@ -138,7 +138,8 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.0.log();
         let mut res = self.0.status().into_response();
-        res.extensions_mut().insert(Arc::new(std::sync::Mutex::new(Some(Pending(self.0)))));
+        res.extensions_mut()
+            .insert(Arc::new(std::sync::Mutex::new(Some(Pending(self.0)))));
         res
     }
 }
@@ -247,7 +248,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageAdmin {
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, PageError> {
         let PageUser(a) = PageUser::from_request_parts(parts, s).await?;
         if a.user.role != chamdiem::Role::Admin {
-            return Err(PageError(AppError::forbidden("only administrators may do this")));
+            return Err(PageError(AppError::forbidden(
+                "only administrators may do this",
+            )));
         }
         Ok(PageAdmin(a))
     }

@@ -3,7 +3,9 @@
 //! switch and the static assets.
 
 use super::i18n::Lang;
-use super::{Base, PageAnyUser, PageError, PageForm, PageLang, PageUser, render, safe_next, see_other};
+use super::{
+    Base, PageAnyUser, PageError, PageForm, PageLang, PageUser, render, safe_next, see_other,
+};
 use crate::api::dossiers::{DossierFilter, DossierItem, list_for};
 use crate::app::AppState;
 use crate::auth::{self, ClientAddr, session};
@@ -50,7 +52,10 @@ pub struct NextQuery {
 #[utoipa::path(get, path = "/login", tag = "pages", operation_id = "page_login", security(()),
     params(NextQuery),
     responses((status = 200, description = "The login form", content_type = "text/html")))]
-pub async fn login_page(PageLang(lang): PageLang, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+pub async fn login_page(
+    PageLang(lang): PageLang,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
     render(&LoginPage {
         base: Base::new(lang, None, "/login"),
         error: None,
@@ -84,7 +89,11 @@ pub async fn login_submit(
     let next = safe_next(form.next.as_deref());
     match auth::login(&state, client, &form.login, &form.password, old).await {
         Ok(done) => {
-            let to = if done.user.must_change_password { "/account".to_owned() } else { next };
+            let to = if done.user.must_change_password {
+                "/account".to_owned()
+            } else {
+                next
+            };
             let mut res = see_other(&to);
             res.headers_mut().insert(
                 header::SET_COOKIE,
@@ -119,7 +128,10 @@ pub async fn login_submit(
 /// Logs out ("Đăng xuất"): the session ends on the server.
 #[utoipa::path(post, path = "/logout", tag = "pages", operation_id = "page_logout",
     responses((status = 303, description = "To the login page")))]
-pub async fn logout_submit(State(state): State<AppState>, PageAnyUser(a): PageAnyUser) -> Result<Response, PageError> {
+pub async fn logout_submit(
+    State(state): State<AppState>,
+    PageAnyUser(a): PageAnyUser,
+) -> Result<Response, PageError> {
     auth::logout(&state, &a).await?;
     let mut res = see_other("/login");
     res.headers_mut()
@@ -191,7 +203,13 @@ struct AccountPage {
     phone: String,
 }
 
-fn account_page_of(lang: Lang, a: &auth::Authenticated, user: &crate::db::users::User, notice: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+fn account_page_of(
+    lang: Lang,
+    a: &auth::Authenticated,
+    user: &crate::db::users::User,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     render(&AccountPage {
         base: Base::new(lang, Some(a), "/account"),
         must_change: user.must_change_password,
@@ -209,7 +227,10 @@ fn account_page_of(lang: Lang, a: &auth::Authenticated, user: &crate::db::users:
 /// Account settings ("Cài đặt tài khoản"): name, e-mail, phone, and the password.
 #[utoipa::path(get, path = "/account", tag = "pages", operation_id = "page_account",
     responses((status = 200, description = "The settings", content_type = "text/html")))]
-pub async fn account_page(PageLang(lang): PageLang, PageAnyUser(a): PageAnyUser) -> Result<Response, PageError> {
+pub async fn account_page(
+    PageLang(lang): PageLang,
+    PageAnyUser(a): PageAnyUser,
+) -> Result<Response, PageError> {
     account_page_of(lang, &a, &a.user, None, None)
 }
 
@@ -268,7 +289,13 @@ pub async fn password_submit(
         Ok(()) => {
             let mut user = a.user.clone();
             user.must_change_password = false;
-            account_page_of(lang, &a, &user, Some(lang.text().password_changed.into()), None)
+            account_page_of(
+                lang,
+                &a,
+                &user,
+                Some(lang.text().password_changed.into()),
+                None,
+            )
         }
         Err(e @ AppError::Core(chamdiem::Error::InvalidInput { .. })) => {
             account_page_of(lang, &a, &a.user, None, Some(e.to_string()))
@@ -288,11 +315,16 @@ pub struct LanguageForm {
 #[utoipa::path(post, path = "/language", tag = "pages", operation_id = "page_language", security(()),
     request_body(content_type = "application/x-www-form-urlencoded", content = Object, description = "lang (vi or en), next, csrf"),
     responses((status = 303, description = "Back to the page")))]
-pub async fn language_submit(State(state): State<AppState>, PageForm(f): PageForm<LanguageForm>) -> Result<Response, PageError> {
+pub async fn language_submit(
+    State(state): State<AppState>,
+    PageForm(f): PageForm<LanguageForm>,
+) -> Result<Response, PageError> {
     let lang = Lang::parse(&f.lang).ok_or_else(|| AppError::invalid("lang", "use vi or en"))?;
     let mut res = see_other(&safe_next(f.next.as_deref()));
-    res.headers_mut()
-        .insert(header::SET_COOKIE, session::language_cookie(&state.config, lang.code()));
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session::language_cookie(&state.config, lang.code()),
+    );
     Ok(res)
 }
 
