@@ -78,14 +78,27 @@ pub fn view(dossier: &Dossier, actor: &Actor) -> Result<DossierView> {
             .retain(|e| !matches!(e.change, Change::ReviewSaved { .. }));
         // An entry's version and last editor come from the events the actor may see, so the
         // view does not reveal which criteria the reviewer has touched.
-        for e in &mut d.entries {
-            let last = d
-                .history
-                .iter()
-                .rev()
-                .find(|ev| ev.change.concerns(&e.criterion));
-            e.version = last.map_or(0, |ev| ev.version);
-            e.changed_by = last.map(|ev| ev.actor.user.clone());
+        let (history, entries) = (&d.history, &mut d.entries);
+        let mut last: std::collections::HashMap<&str, (u64, &str)> = Default::default();
+        for ev in history {
+            let at = (ev.version, ev.actor.user.as_str());
+            match &ev.change {
+                Change::ExplanationRequested { criteria, .. } => {
+                    for c in criteria {
+                        last.insert(c.as_str(), at);
+                    }
+                }
+                other => {
+                    if let Some(c) = other.criterion() {
+                        last.insert(c, at);
+                    }
+                }
+            }
+        }
+        for e in entries.iter_mut() {
+            let seen = last.get(e.criterion.as_str());
+            e.version = seen.map_or(0, |(v, _)| *v);
+            e.changed_by = seen.map(|(_, u)| (*u).to_owned());
         }
     }
     Ok(DossierView {
