@@ -40,6 +40,22 @@ pub struct Inner {
     pub passwords: Passwords,
     /// The per-address login limit.
     pub limiter: AddressLimiter,
+    /// Declared last, so dropped last: holds the database until the other fields are gone.
+    last: OffRuntime,
+}
+
+/// Drops the database off the async runtime: the PostgreSQL store's synchronous clients block
+/// on their own runtime when they close, which is refused inside another one.
+struct OffRuntime(Option<Db>);
+
+impl Drop for OffRuntime {
+    fn drop(&mut self) {
+        if let Some(db) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::spawn(move || drop(db)).join();
+        }
+    }
 }
 
 /// The application's state: cheap to clone.
@@ -71,6 +87,7 @@ impl AppState {
         let limiter = AddressLimiter::new(config.login_burst, config.login_refill_secs);
         Ok(AppState(Arc::new(Inner {
             store: db.store(),
+            last: OffRuntime(Some(db.clone())),
             db,
             clock,
             passwords: Passwords::new(concurrent)?,
