@@ -41,7 +41,7 @@ pub struct Inner {
     /// The per-address login limit.
     pub limiter: AddressLimiter,
     /// Declared last, so dropped last: holds the database until the other fields are gone.
-    last: OffRuntime,
+    _last: OffRuntime,
 }
 
 /// Drops the database off the async runtime: the PostgreSQL store's synchronous clients block
@@ -87,7 +87,7 @@ impl AppState {
         let limiter = AddressLimiter::new(config.login_burst, config.login_refill_secs);
         Ok(AppState(Arc::new(Inner {
             store: db.store(),
-            last: OffRuntime(Some(db.clone())),
+            _last: OffRuntime(Some(db.clone())),
             db,
             clock,
             passwords: Passwords::new(concurrent)?,
