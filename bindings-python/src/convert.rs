@@ -15,6 +15,8 @@ static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ONE_MS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// The last aware datetime converted, and its instant.
+static LAST_INSTANT: std::sync::Mutex<Option<(Py<PyAny>, Timestamp)>> = std::sync::Mutex::new(None);
 
 pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
@@ -96,6 +98,14 @@ pub(crate) fn timestamp_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Time
         return Timestamp::parse(&s.to_cow()?).map_err(|m| map_err(invalid_input(what, m)));
     }
     if obj.is_instance(datetime_type(py)?)? {
+        // Datetimes are immutable: a loop that passes the same `now` again gets the instant
+        // converted last time (the object is kept alive, so its identity cannot be reused).
+        if let Ok(last) = LAST_INSTANT.lock()
+            && let Some((o, t)) = &*last
+            && o.is(obj)
+        {
+            return Ok(*t);
+        }
         if obj.call_method0("utcoffset")?.is_none() {
             return Err(PyTypeError::new_err(format!(
                 "{what}: a naive datetime ({}) has no time zone, and chamdiem never guesses one; \
@@ -108,7 +118,11 @@ pub(crate) fn timestamp_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Time
             .call_method1("__sub__", (epoch(py)?,))?
             .call_method1("__floordiv__", (one_ms(py)?,))?
             .extract()?;
-        return Ok(Timestamp::from_millis(ms));
+        let t = Timestamp::from_millis(ms);
+        if let Ok(mut last) = LAST_INSTANT.lock() {
+            *last = Some((obj.clone().unbind(), t));
+        }
+        return Ok(t);
     }
     if obj.is_instance(date_type(py)?)? {
         return Err(PyTypeError::new_err(format!(
@@ -150,9 +164,45 @@ pub(crate) fn py_opt_timestamp<'py>(
     }
 }
 
+/// Where a value sits in the data being converted; rendered only for an error message.
+enum Seg<'a> {
+    Root(&'a str),
+    Key(&'a Seg<'a>, &'a str),
+    Index(&'a Seg<'a>, usize),
+}
+
+impl Seg<'_> {
+    fn render(&self) -> String {
+        match self {
+            Seg::Root(r) => (*r).to_owned(),
+            Seg::Key(p, k) => {
+                let p = p.render();
+                if p.is_empty() {
+                    (*k).to_owned()
+                } else {
+                    format!("{p}.{k}")
+                }
+            }
+            Seg::Index(p, i) => format!("{}[{i}]", p.render()),
+        }
+    }
+    fn at(&self) -> String {
+        let p = self.render();
+        if p.is_empty() {
+            "the value".to_owned()
+        } else {
+            format!("`{p}`")
+        }
+    }
+}
+
 /// A Python object (dicts, lists, strings, ints, bools, `None`, `Decimal`, aware `datetime`)
 /// as JSON, for the core's JSON readers. Floats are refused (decimals are exact).
 pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    to_json(obj, &Seg::Root(path))
+}
+
+fn to_json(obj: &Bound<'_, PyAny>, path: &Seg<'_>) -> PyResult<Value> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
@@ -172,7 +222,7 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
         }
         return Err(PyOverflowError::new_err(format!(
             "{}: the integer is too large",
-            at(path)
+            path.at()
         )));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
@@ -181,21 +231,20 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
             let Ok(key) = k.cast::<PyString>() else {
                 return Err(PyTypeError::new_err(format!(
                     "{}: dictionary keys must be strings, got {}",
-                    at(path),
+                    path.at(),
                     k.get_type().name()?
                 )));
             };
-            let key = key.to_cow()?.into_owned();
-            let child = format!("{}{}{key}", path, if path.is_empty() { "" } else { "." });
-            let value = py_to_json(&v, &child)?;
-            m.insert(key, value);
+            let key = key.to_cow()?;
+            let value = to_json(&v, &Seg::Key(path, &key))?;
+            m.insert(key.into_owned(), value);
         }
         return Ok(Value::Object(m));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(obj.len().unwrap_or(0));
         for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(py_to_json(&item?, &format!("{path}[{i}]"))?);
+            out.push(to_json(&item?, &Seg::Index(path, i))?);
         }
         return Ok(Value::Array(out));
     }
@@ -203,7 +252,7 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
         return Err(PyTypeError::new_err(format!(
             "{}: the float {} is not accepted because it may already be rounded; pass \
              decimal.Decimal(\"{}\") or a string",
-            at(path),
+            path.at(),
             obj.str()?,
             obj.str()?
         )));
@@ -212,27 +261,19 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
         return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
     }
     if obj.is_instance(datetime_type(py)?)? || obj.is_instance(date_type(py)?)? {
-        return Ok(Value::String(timestamp_arg(obj, &at(path))?.to_string()));
+        return Ok(Value::String(timestamp_arg(obj, &path.at())?.to_string()));
     }
     if let Ok(m) = obj.cast::<pyo3::types::PyMapping>() {
         let d = PyDict::new(py);
         d.update(m)?;
-        return py_to_json(d.as_any(), path);
+        return to_json(d.as_any(), path);
     }
     Err(PyTypeError::new_err(format!(
         "{}: {} cannot be converted to JSON (use dict, list, str, int, bool, None, Decimal or \
          an aware datetime)",
-        at(path),
+        path.at(),
         obj.get_type().name()?
     )))
-}
-
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        "the value".to_owned()
-    } else {
-        format!("`{path}`")
-    }
 }
 
 /// JSON as plain Python objects (decimals stay strings, as in the JSON formats).

@@ -898,10 +898,45 @@ pub(crate) fn evaluate(
         .map(dossier_arg)
         .collect::<PyResult<Vec<_>>>()?;
     let refs: Vec<&chamdiem::Dossier> = guards.iter().map(|g| &g.inner).collect();
-    let out = py.detach(|| chamdiem::evaluate(sets.iter().map(|s| &**s), &units, refs));
-    let out = out.or_raise()?;
+    let (results, ranking) = py
+        .detach(|| evaluate_parallel(&sets, &units, &refs))
+        .or_raise()?;
     Ok(Evaluation {
-        results: Py::new(py, PeriodResults::new(out.results))?,
-        ranking: Py::new(py, Ranking::wrap(out.ranking))?,
+        results: Py::new(py, PeriodResults::new(results))?,
+        ranking: Py::new(py, Ranking::wrap(ranking))?,
     })
+}
+
+/// `chamdiem::evaluate` over slices of the dossiers on every core, then one ranking of all the
+/// results (as the SQLite store's `period_results` spreads its scoring over the cores).
+fn evaluate_parallel(
+    sets: &[Arc<chamdiem::CriteriaSet>],
+    units: &[chamdiem::Unit],
+    dossiers: &[&chamdiem::Dossier],
+) -> chamdiem::Result<(Vec<chamdiem::Results>, chamdiem::Ranking)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = dossiers.len().div_ceil(threads).max(64);
+    let parts: Vec<chamdiem::Result<chamdiem::Evaluation>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = dossiers
+            .chunks(chunk.max(1))
+            .map(|part| {
+                scope.spawn(move || {
+                    chamdiem::evaluate(sets.iter().map(|s| &**s), units, part.iter().copied())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an evaluation thread panicked"))
+            .collect()
+    });
+    let mut results = Vec::with_capacity(dossiers.len());
+    for part in parts {
+        results.extend(part?.results);
+    }
+    // Every result's unit was found by `evaluate`; rank them all together.
+    let by_id: std::collections::HashMap<&str, &chamdiem::Unit> =
+        units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let ranking = chamdiem::rank(results.iter().map(|r| (by_id[r.unit.as_str()], r)));
+    Ok((results, ranking))
 }
