@@ -11,6 +11,7 @@ import type {
   DossierView,
   Entry,
   Evaluation,
+  EvaluateOptions,
   Event,
   Executed,
   GroupInfo,

@@ -11,6 +11,7 @@ import type {
   DossierView,
   Entry,
   Evaluation,
+  EvaluateOptions,
   Event,
   Executed,
   GroupInfo,
@@ -205,12 +206,13 @@ export declare function errorCodes(): Array<string>
 
 /**
  * The results of every dossier (each against its own set, found by id and revision) and
- * their ranking (units found by id).
+ * their ranking (units found by id). `{criteria: false}` leaves out each result's
+ * per-criterion list, for a ranking table or a chart of a whole period.
  */
-export declare function evaluate(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[]): Evaluation
+export declare function evaluate(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[], options?: EvaluateOptions): Evaluation
 
 /** `evaluate`, computed off the event loop; resolves to the same `Evaluation`. */
-export declare function evaluateAsync(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[]): Promise<Evaluation>
+export declare function evaluateAsync(sets: CriteriaSet[], units: Unit[], dossiers: Dossier[], options?: EvaluateOptions): Promise<Evaluation>
 
 /**
  * Ranks results with their units: one table per criteria set, by final points, descending;

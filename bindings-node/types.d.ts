@@ -647,6 +647,15 @@ export interface Ranking {
   tables: RankingTable[];
 }
 
+/** `evaluate`'s options. */
+export interface EvaluateOptions {
+  /**
+   * `false` leaves out each result's per-criterion list (`criteria: []`); the totals, groups,
+   * classification, unscored criteria and differences stay. Default `true`.
+   */
+  criteria?: boolean;
+}
+
 /** `evaluate`: one result per dossier, in the order given, and their ranking. */
 export interface Evaluation {
   results: Results[];

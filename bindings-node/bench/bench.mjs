@@ -235,7 +235,7 @@ function classify(s, acc) {
 
 const TRACKS = ['self', 'review', 'final'];
 
-function jsResults(s, d) {
+function jsResults(s, d, withCriteria = true) {
   const n = s.criteria.length;
   const aligned = d.entries.length === n && d.entries.every((e, i) => e.criterion === s.criteria[i].code);
   const byCode = aligned ? null : new Map(d.entries.map((e) => [e.criterion, e]));
@@ -255,6 +255,7 @@ function jsResults(s, d) {
       differences.push({ criterion: c.code, self: self.text, review: review.text, difference: review.points.minus(self.points).toString() });
     }
     acc[i] = [contribution(self, c.max), contribution(review, c.max), contribution(fin, c.max)];
+    if (!withCriteria) continue;
     criteria[i] = {
       code: c.code,
       group: c.group,
@@ -308,7 +309,7 @@ function jsResults(s, d) {
       ...(g.cap ? { cap: g.cap.toString() } : {}),
       ...totals(gacc[gi], g.kind),
     })),
-    criteria,
+    criteria: withCriteria ? criteria : [],
     unscored,
     differences,
   };
@@ -355,9 +356,9 @@ function jsRank(units, results) {
   return { format: 'chamdiem.ranking', format_version: 1, tables: out };
 }
 
-function jsEvaluate(setDoc, units, docs) {
+function jsEvaluate(setDoc, units, docs, options = {}) {
   const s = indexSet(setDoc);
-  const results = docs.map((d) => jsResults(s, d));
+  const results = docs.map((d) => jsResults(s, d, options.criteria !== false));
   return { results, ranking: jsRank(units, results) };
 }
 
@@ -385,8 +386,13 @@ async function benchPeriod() {
   // The same answer: JavaScript against the package.
   const check = evaluate([set], units, dossiers.slice(0, 50));
   assert.deepEqual(jsEvaluate(setDoc, units, parsed.slice(0, 50)), check, 'the JavaScript computation matches the package');
+  const totalsOnly = { criteria: false };
+  assert.deepEqual(
+    jsEvaluate(setDoc, units, parsed.slice(0, 50), totalsOnly),
+    evaluate([set], units, dossiers.slice(0, 50), totalsOnly),
+  );
 
-  const runs = { native: [], async: [], core: [], json: [], parse: [], js: [] };
+  const runs = { native: [], async: [], core: [], json: [], parse: [], js: [], nativeTotals: [], jsTotals: [] };
   for (let r = 0; r < RUNS + 1; r += 1) {
     const warm = r === 0;
     const [nativeMs, e] = time(() => evaluate([set], units, dossiers));
@@ -397,7 +403,11 @@ async function benchPeriod() {
     const [parseResultMs] = time(() => JSON.parse(text));
     const [jsMs, j] = time(() => jsEvaluate(setDoc, units, parsed));
     assert.equal(j.results.length, DOSSIERS);
+    const [nativeTotalsMs] = time(() => evaluate([set], units, dossiers, totalsOnly));
+    const [jsTotalsMs] = time(() => jsEvaluate(setDoc, units, parsed, totalsOnly));
     if (!warm) {
+      runs.nativeTotals.push(nativeTotalsMs);
+      runs.jsTotals.push(jsTotalsMs);
       runs.native.push(nativeMs);
       runs.async.push(asyncMs);
       runs.core.push(coreMs);
@@ -429,3 +439,7 @@ console.log(`    of which the boundary           ${ms(p.native - p.core)}  (seri
 console.log(`  evaluateAsync (wall)              ${ms(p.async)}`);
 console.log(`  plain JavaScript + decimal.js     ${ms(p.js)}`);
 console.log(`  speed-up                          ${(p.js / p.native).toFixed(1)}× (core alone ${(p.js / p.core).toFixed(1)}×)`);
+console.log(`  totals, groups and ranking only ({criteria: false}):`);
+console.log(`    evaluate                        ${ms(p.nativeTotals)}`);
+console.log(`    plain JavaScript + decimal.js   ${ms(p.jsTotals)}`);
+console.log(`    speed-up                        ${(p.jsTotals / p.nativeTotals).toFixed(1)}×`);

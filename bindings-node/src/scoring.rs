@@ -74,6 +74,19 @@ pub fn rank<'a>(env: &'a Env, items: Unknown) -> Result<Unknown<'a>> {
     to_js(env, &ranking)
 }
 
+/// `evaluate`'s options.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvaluateOptions {
+    /// `false` leaves out each result's per-criterion list.
+    #[serde(default = "yes")]
+    criteria: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// The inputs of an evaluation, taken from JavaScript. The sets and dossiers are shared, not
 /// copied (`ClassInstance` rather than `&T`, so no borrow outlives the call: a dossier may be
 /// changed while an `evaluateAsync` runs, and is then copied on write).
@@ -81,6 +94,7 @@ struct Period {
     sets: Vec<Arc<chamdiem::CriteriaSet>>,
     units: Vec<Unit>,
     dossiers: Vec<Arc<chamdiem::Dossier>>,
+    criteria: bool,
 }
 
 impl Period {
@@ -89,29 +103,43 @@ impl Period {
         sets: Vec<ClassInstance<CriteriaSet>>,
         units: &Unknown<'_>,
         dossiers: Vec<ClassInstance<Dossier>>,
+        options: &Option<Unknown<'_>>,
     ) -> Result<Period> {
+        let criteria = match options {
+            Some(o) if is_given(options)? => {
+                from_js::<EvaluateOptions>(env, o, "options")?.criteria
+            }
+            _ => true,
+        };
         Ok(Period {
             sets: sets.iter().map(|s| Arc::clone(&s.inner)).collect(),
             units: from_js(env, units, "units")?,
             dossiers: dossiers.iter().map(|d| Arc::clone(&d.inner)).collect(),
+            criteria,
         })
     }
 
     /// The evaluation as JSON text.
     fn evaluate(&self) -> chamdiem::Result<String> {
-        let e = chamdiem::evaluate(
+        let mut e = chamdiem::evaluate(
             self.sets.iter().map(|s| &**s),
             &self.units,
             self.dossiers.iter().map(|d| &**d),
         )?;
+        if !self.criteria {
+            for r in &mut e.results {
+                r.criteria.clear();
+            }
+        }
         serde_json::to_string(&e).map_err(|e| chamdiem::Error::storage(e.to_string()))
     }
 }
 
 /// The results of every dossier (each against its own set, found by id and revision) and
-/// their ranking (units found by id).
+/// their ranking (units found by id). `{criteria: false}` leaves out each result's
+/// per-criterion list, for a ranking table or a chart of a whole period.
 #[napi(
-    ts_args_type = "sets: CriteriaSet[], units: Unit[], dossiers: Dossier[]",
+    ts_args_type = "sets: CriteriaSet[], units: Unit[], dossiers: Dossier[], options?: EvaluateOptions",
     ts_return_type = "Evaluation"
 )]
 pub fn evaluate<'a>(
@@ -119,8 +147,9 @@ pub fn evaluate<'a>(
     sets: Vec<ClassInstance<CriteriaSet>>,
     units: Unknown,
     dossiers: Vec<ClassInstance<Dossier>>,
+    options: Option<Unknown>,
 ) -> Result<Unknown<'a>> {
-    let text = Period::read(env, sets, &units, dossiers)?
+    let text = Period::read(env, sets, &units, dossiers, &options)?
         .evaluate()
         .into_js(env)?;
     json_to_js(env, text)
@@ -147,7 +176,7 @@ impl<'task> ScopedTask<'task> for EvaluateTask {
 
 /// `evaluate`, computed off the event loop; resolves to the same `Evaluation`.
 #[napi(
-    ts_args_type = "sets: CriteriaSet[], units: Unit[], dossiers: Dossier[]",
+    ts_args_type = "sets: CriteriaSet[], units: Unit[], dossiers: Dossier[], options?: EvaluateOptions",
     ts_return_type = "Promise<Evaluation>"
 )]
 pub fn evaluate_async(
@@ -155,8 +184,9 @@ pub fn evaluate_async(
     sets: Vec<ClassInstance<CriteriaSet>>,
     units: Unknown,
     dossiers: Vec<ClassInstance<Dossier>>,
+    options: Option<Unknown>,
 ) -> Result<AsyncTask<EvaluateTask>> {
     Ok(AsyncTask::new(EvaluateTask(Period::read(
-        &env, sets, &units, dossiers,
+        &env, sets, &units, dossiers, &options,
     )?)))
 }

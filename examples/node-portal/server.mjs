@@ -1,10 +1,12 @@
 // Starts the node-portal example: `node examples/node-portal/server.mjs [port]`.
-// Data go to ./portal-data (or $PORTAL_DATA); the demo users are sent as the `X-User` header.
-import { resolve } from 'node:path';
+// Data go to $PORTAL_DATA (default: a folder in the system's temp directory); the demo users are
+// sent as the `X-User` header.
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createPortal, USERS } from './portal.mjs';
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 3000);
-const dataDir = resolve(process.env.PORTAL_DATA ?? 'portal-data');
+const dataDir = resolve(process.env.PORTAL_DATA ?? join(tmpdir(), 'chamdiem-node-portal'));
 const server = createPortal({ dataDir });
 server.listen(port, '127.0.0.1', () => {
   const { port: actual } = server.address();

@@ -704,6 +704,18 @@ test('evaluate and evaluateAsync give the results of a period and their ranking'
     return true;
   });
   assert.deepEqual(await evaluateAsync([s], [], []), evaluate([s], [], []));
+
+  // Totals, groups and ranking only: the per-criterion lists are left out.
+  const full = evaluate([s], units, dossiers);
+  const totals = evaluate([s], units, dossiers, { criteria: false });
+  assert.deepEqual(totals.ranking, full.ranking);
+  totals.results.forEach((r, i) => {
+    assert.deepEqual(r.criteria, []);
+    assert.deepEqual({ ...r, criteria: full.results[i].criteria }, full.results[i]);
+  });
+  assert.deepEqual(await evaluateAsync([s], units, dossiers, { criteria: false }), totals);
+  assert.deepEqual(evaluate([s], units, dossiers, { criteria: true }), full);
+  throwsChamdiem(() => evaluate([s], units, dossiers, { details: false }), pkg.InvalidInputError);
 });
 
 test('arguments of the wrong JavaScript type throw an Error that is not a ChamdiemError', () => {

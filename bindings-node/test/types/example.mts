@@ -136,7 +136,8 @@ const ranking: Ranking = rank([{ unit: units[1]!, results: d.results(set) }]);
 console.log(ranking.tables[0]?.rows[0]?.rank);
 const evaluation: Evaluation = evaluate([set], units, [d]);
 console.log(evaluation.results.length, evaluation.ranking.tables.length);
-const pending: Promise<Evaluation> = evaluateAsync([set], units, [d]);
+const pending: Promise<Evaluation> = evaluateAsync([set], units, [d], { criteria: false });
+console.log(evaluate([set], units, [d], { criteria: true }).results[0]?.criteria.length);
 
 // Errors: one class per code, with the details typed as properties.
 try {
