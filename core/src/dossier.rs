@@ -520,7 +520,7 @@ impl Dossier {
     ) -> Result<Vec<Event>> {
         let events = crate::workflow::decide(set, self, actor, command, now)?;
         for e in &events {
-            self.apply(e.clone());
+            self.fold(e.clone(), Some(set));
         }
         Ok(events)
     }
@@ -709,7 +709,12 @@ impl Dossier {
     /// Folds one event into the dossier. Events come from [`crate::workflow::decide`] or from a
     /// stored history; applying trusts them.
     pub fn apply(&mut self, event: Event) {
-        crate::workflow::apply(self, &event);
+        self.fold(event, None);
+    }
+
+    /// Applies one event; given the dossier's criteria set, entries are found by position.
+    fn fold(&mut self, event: Event, set: Option<&CriteriaSet>) {
+        crate::workflow::apply(self, &event, set);
         self.version = event.version;
         self.state = event.to;
         self.history.push(event);

@@ -275,16 +275,25 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
             .map(|(i, e)| (e.criterion.as_str(), i))
             .collect()
     });
-    let first_round: Option<BTreeMap<&str, &Option<Score>>> = if review_visible {
+    let first_round: Option<Vec<Option<&Score>>> = if review_visible {
         d.rounds.first().map(|r| {
-            r.review
-                .iter()
-                .map(|s| (s.criterion.as_str(), &s.score))
-                .collect()
+            by_position(
+                set,
+                r.review.iter().map(|s| (s.criterion.as_str(), s.score.as_ref())),
+            )
         })
     } else {
         None
     };
+    // The criteria any round asked about.
+    let mut asked = vec![false; set.criteria().len()];
+    for r in &d.rounds {
+        for q in &r.requests {
+            if let Some(i) = set.criterion_position(&q.criterion) {
+                asked[i] = true;
+            }
+        }
+    }
     let has_first = first_round.is_some();
     // The review track exists once the reviewer has scored something (and the actor may see it).
     let has_review = review_visible && d.entries.iter().any(|e| e.review_score.is_some());
@@ -323,7 +332,7 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         let self_s = resolve_opt(i, entry.and_then(|e| e.self_score.as_ref()))?;
         let (first_s, review_s) = if review_visible {
             let first = match &first_round {
-                Some(m) => resolve_opt(i, m.get(code.as_str()).and_then(|s| s.as_ref()))?,
+                Some(m) => resolve_opt(i, m[i])?,
                 None => None,
             };
             (
@@ -354,7 +363,7 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
             e.request
                 .as_ref()
                 .is_some_and(|r| r.round.is_some() || review_visible)
-        }) || d.rounds.iter().any(|r| r.asks(code));
+        }) || asked[i];
         crit_acc.push([
             contribution(&self_s, node.max),
             contribution(&first_s, node.max),
@@ -454,6 +463,30 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         unscored,
         differences,
     })
+}
+
+/// Places values named by criterion code at their criterion's position in `set` (a later value
+/// for the same criterion wins; codes the set lacks are left out). Values listed in the set's
+/// order, as a dossier keeps them, are placed by one forward walk, the others by the set's index.
+fn by_position<'a, T: Copy>(
+    set: &CriteriaSet,
+    values: impl Iterator<Item = (&'a str, Option<T>)>,
+) -> Vec<Option<T>> {
+    let nodes = set.criteria();
+    let mut out = vec![None; nodes.len()];
+    let mut next = 0;
+    for (code, value) in values {
+        let at = if nodes.get(next).is_some_and(|n| n.criterion.code == code) {
+            Some(next)
+        } else {
+            set.criterion_position(code)
+        };
+        if let Some(i) = at {
+            out[i] = value;
+            next = i + 1;
+        }
+    }
+    out
 }
 
 /// Adds a child's contribution: points always; maximum only from standard children.

@@ -1,10 +1,21 @@
 //! Folding events into a dossier. Infallible: events are facts already decided.
 
 use super::{Change, Event, Phase};
+use crate::criteria::CriteriaSet;
 use crate::dossier::{Dossier, Entry, ReviewSnapshot, Round, RoundRequest};
 
-fn entry_mut<'a>(d: &'a mut Dossier, criterion: &str) -> Option<&'a mut Entry> {
-    d.entries.iter_mut().find(|e| e.criterion == criterion)
+/// The entry of `criterion`: by its position in the dossier's criteria set when the caller has
+/// the set (one lookup), else by scanning the entries.
+fn entry_mut<'a>(
+    d: &'a mut Dossier,
+    set: Option<&CriteriaSet>,
+    criterion: &str,
+) -> Option<&'a mut Entry> {
+    let i = match set {
+        Some(set) => d.entry_index(set, criterion),
+        None => d.entries.iter().position(|e| e.criterion == criterion),
+    };
+    i.map(move |i| &mut d.entries[i])
 }
 
 fn touch(entry: &mut Entry, event: &Event) {
@@ -13,7 +24,8 @@ fn touch(entry: &mut Entry, event: &Event) {
 }
 
 /// Applies one event's change (the caller sets version and state and records the event).
-pub(crate) fn apply(d: &mut Dossier, event: &Event) {
+/// `set`, the dossier's criteria set when the caller has it, makes finding entries O(1).
+pub(crate) fn apply(d: &mut Dossier, event: &Event, set: Option<&CriteriaSet>) {
     match &event.change {
         Change::Opened { .. } => {}
         Change::SelfSaved {
@@ -21,7 +33,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
             score,
             opinion,
         } => {
-            if let Some(e) = entry_mut(d, criterion) {
+            if let Some(e) = entry_mut(d, set, criterion) {
                 if let Some(s) = score {
                     e.self_score = s.new.as_ref().map(|n| n.score());
                 }
@@ -36,7 +48,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
             evidence,
         } => match criterion {
             Some(c) => {
-                if let Some(e) = entry_mut(d, c) {
+                if let Some(e) = entry_mut(d, set, c) {
                     e.evidence.push(evidence.clone());
                     touch(e, event);
                 }
@@ -48,7 +60,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
             evidence,
         } => match criterion {
             Some(c) => {
-                if let Some(e) = entry_mut(d, c) {
+                if let Some(e) = entry_mut(d, set, c) {
                     e.evidence.retain(|x| x.id != evidence.id);
                     touch(e, event);
                 }
@@ -66,7 +78,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
             request,
         } => {
             d.review_started = true;
-            if let Some(e) = entry_mut(d, criterion) {
+            if let Some(e) = entry_mut(d, set, criterion) {
                 if let Some(s) = score {
                     e.review_score = s.new.as_ref().map(|n| n.score());
                 }
@@ -86,7 +98,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
         } => {
             let mut requests = Vec::with_capacity(criteria.len());
             for c in criteria {
-                if let Some(e) = entry_mut(d, c) {
+                if let Some(e) = entry_mut(d, set, c) {
                     let note = match &mut e.request {
                         Some(r) => {
                             r.round = Some(*round);
@@ -129,7 +141,7 @@ pub(crate) fn apply(d: &mut Dossier, event: &Event) {
             opinion,
             explained,
         } => {
-            if let Some(e) = entry_mut(d, criterion) {
+            if let Some(e) = entry_mut(d, set, criterion) {
                 if let Some(x) = explanation {
                     e.explanation = x.new.clone();
                 }
