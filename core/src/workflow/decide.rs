@@ -257,9 +257,10 @@ pub(crate) fn submit_missing(set: &CriteriaSet, d: &Dossier) -> Vec<Missing> {
             ));
             continue;
         };
+        // Looked up only where evidence is missing: most criteria need none.
         let not_applicable =
-            matches!(score, Score::Case(k) if c.case(k).is_some_and(|k| k.not_applicable));
-        if c.evidence == EvidenceRule::Required && !not_applicable && entry.evidence.is_empty() {
+            || matches!(score, Score::Case(k) if c.case(k).is_some_and(|k| k.not_applicable));
+        if c.evidence == EvidenceRule::Required && entry.evidence.is_empty() && !not_applicable() {
             if set.explanation_instead_of_evidence() {
                 if entry.self_opinion.trim().is_empty() {
                     missing.push(Missing::criterion(
