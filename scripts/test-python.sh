@@ -62,8 +62,9 @@ types() {
   # From the package's folder, `chamdiem` resolves to the installed package (its sources are
   # under python/, which is not on the path).
   (cd bindings-python && "$PY" -m mypy.stubtest chamdiem._native)
-  (cd bindings-python && "$PY" -m mypy --strict --no-incremental tests/typing/api_example.py \
-    ../examples/python/analyst.py ../examples/python/make_demo_store.py -p chamdiem)
+  (cd bindings-python && "$PY" -m mypy --strict -p chamdiem \
+    && "$PY" -m mypy --strict tests/typing/api_example.py ../examples/python/analyst.py \
+      ../examples/python/make_demo_store.py)
 }
 
 run_tests() {
