@@ -300,6 +300,7 @@ pub const CORE_NAMESPACE: &str = "core";
 
 /// Checks a host's migrations: a namespace of letters, digits and `_`, other than `core`;
 /// versions 1, 2, 3… in order.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn check_migrations(namespace: &str, migrations: &[Migration]) -> Result<()> {
     if namespace.is_empty()
         || namespace == CORE_NAMESPACE
