@@ -279,7 +279,9 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         d.rounds.first().map(|r| {
             by_position(
                 set,
-                r.review.iter().map(|s| (s.criterion.as_str(), s.score.as_ref())),
+                r.review
+                    .iter()
+                    .map(|s| (s.criterion.as_str(), s.score.as_ref())),
             )
         })
     } else {
