@@ -11,6 +11,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::evidence::EvidenceStore;
+use crate::evidence::kinds::AllowList;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
@@ -40,6 +42,12 @@ pub struct Inner {
     pub passwords: Passwords,
     /// The per-address login limit.
     pub limiter: AddressLimiter,
+    /// Evidence files.
+    pub evidence: EvidenceStore,
+    /// The evidence types accepted.
+    pub evidence_types: AllowList,
+    /// Uploads received at once (`--upload-concurrency`); the others wait.
+    pub upload_slots: tokio::sync::Semaphore,
     /// Declared last, so dropped last: holds the database until the other fields are gone.
     _last: OffRuntime,
 }
@@ -85,7 +93,14 @@ impl AppState {
             .unwrap_or(2)
             .clamp(2, 8);
         let limiter = AddressLimiter::new(config.login_burst, config.login_refill_secs);
+        let evidence = EvidenceStore::open(&config)?;
+        let evidence_types = AllowList::parse(&config.evidence_types)
+            .map_err(|e| AppError::invalid("evidence_types", e))?;
+        let upload_slots = tokio::sync::Semaphore::new(config.upload_concurrency.max(1));
         Ok(AppState(Arc::new(Inner {
+            evidence,
+            evidence_types,
+            upload_slots,
             store: db.store(),
             _last: OffRuntime(Some(db.clone())),
             db,
@@ -119,9 +134,22 @@ impl AppState {
 
 /// Every route, with its OpenAPI operation.
 pub fn routes() -> OpenApiRouter<AppState> {
+    timed_routes().merge(upload_routes())
+}
+
+/// The routes that answer within `--request-timeout-secs`.
+fn timed_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(crate::api::router())
         .merge(crate::web::router())
+}
+
+/// The evidence uploads: no request timeout (100 MB on a slow line takes many minutes; the
+/// upload has its own idle and total limits) and their own body limit.
+fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(crate::api::evidence::upload_router())
+        .merge(crate::web::evidence::upload_router())
 }
 
 /// The OpenAPI document, generated from [`routes`].
@@ -149,14 +177,16 @@ async fn not_found(req: Request) -> Response {
 }
 
 /// The application's router with every layer: panic catching, tracing, security headers,
-/// body limits, the timeout, authentication and CSRF protection.
+/// body limits, the timeout (not on uploads), authentication and CSRF protection.
 pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
-    let (router, _) = routes()
+    let upload_body = crate::evidence::upload::Limits::of(&state.config).body();
+    let (router, _) = timed_routes()
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        .merge(upload_routes().layer(DefaultBodyLimit::max(upload_body)))
         .split_for_parts();
     router
         .fallback(not_found)

@@ -69,9 +69,37 @@ pub struct Config {
     /// The folder of evidence files. Default: `<data-dir>/evidence`.
     #[arg(long, env = "CHAMDIEM_EVIDENCE_DIR")]
     pub evidence_dir: Option<PathBuf>,
+    /// Where evidence files are kept: empty for the folder --evidence-dir (the default),
+    /// `memory:` for tests (lost at exit), or `s3://bucket/prefix` for an S3-compatible store
+    /// shared by several instances (a build with the `s3` feature; credentials and endpoint from
+    /// the usual `AWS_…` variables).
+    #[arg(long, env = "CHAMDIEM_EVIDENCE_STORE")]
+    pub evidence_store: Option<String>,
+    /// The evidence types accepted, as file extensions (comma-separated). The content of a
+    /// known type must carry that type's signature.
+    #[arg(
+        long,
+        env = "CHAMDIEM_EVIDENCE_TYPES",
+        value_delimiter = ',',
+        default_value = "pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,jpg,jpeg,png,zip"
+    )]
+    pub evidence_types: Vec<String>,
     /// The largest evidence file accepted (`100MiB`, `20MB`, `5000000`).
     #[arg(long, env = "CHAMDIEM_UPLOAD_LIMIT", default_value = "100MiB", value_parser = parse_size)]
     pub upload_limit: u64,
+    /// The most files one upload request may carry.
+    #[arg(long, env = "CHAMDIEM_UPLOAD_FILES", default_value_t = 20)]
+    pub upload_files: usize,
+    /// Uploads received at the same time; more wait their turn. Memory held by uploads is at
+    /// most this many times the store's part size (256 KiB on a folder, 8 MiB on S3).
+    #[arg(long, env = "CHAMDIEM_UPLOAD_CONCURRENCY", default_value_t = 16)]
+    pub upload_concurrency: usize,
+    /// An upload that sends nothing for this long is abandoned (seconds).
+    #[arg(long, env = "CHAMDIEM_UPLOAD_IDLE_SECS", default_value_t = 60)]
+    pub upload_idle_secs: u64,
+    /// An upload request may take at most this long (seconds): 100 MB at 512 kbit/s.
+    #[arg(long, env = "CHAMDIEM_UPLOAD_TIMEOUT_SECS", default_value_t = 1800)]
+    pub upload_timeout_secs: u64,
     /// The largest JSON or form body accepted.
     #[arg(long, env = "CHAMDIEM_BODY_LIMIT", default_value = "2MiB", value_parser = parse_size)]
     pub body_limit: u64,
@@ -127,10 +155,12 @@ impl Default for Config {
 }
 
 impl Config {
-    /// A configuration for tests: an in-memory SQLite database, no demo.
+    /// A configuration for tests: an in-memory SQLite database, evidence files in memory, no
+    /// demo.
     pub fn for_tests() -> Self {
         Config {
             database_url: Some("sqlite::memory:".into()),
+            evidence_store: Some("memory:".into()),
             no_demo: true,
             ..Cli::try_parse_from(["chamdiem-server"])
                 .map(|c| c.config)
@@ -245,6 +275,7 @@ mod tests {
     fn defaults() {
         let c = Config::default();
         assert_eq!(c.upload_limit, 100 * 1024 * 1024);
+        assert_eq!(c.evidence_types.len(), 14);
         assert_eq!(c.cookie_name(), "chamdiem_session");
         assert_eq!(c.display_url(), "http://127.0.0.1:8080");
         assert!(c.database().ends_with("chamdiem.sqlite3"));

@@ -134,10 +134,13 @@ pub async fn seed(state: &AppState) -> AppResult<bool> {
         return Ok(false);
     }
     let now = state.now();
-    let evidence_dir = state.config.evidence_folder();
+    let files = Files {
+        store: state.evidence.clone(),
+        runtime: tokio::runtime::Handle::current(),
+    };
     state
         .store(move |s| {
-            seed_store(s, now, &evidence_dir)
+            seed_store(s, now, &files)
                 .map_err(|e| chamdiem::Error::storage(format!("seeding the demo: {e}")))
         })
         .await?;
@@ -238,19 +241,26 @@ fn step(t: &mut Timestamp) -> Timestamp {
     *t
 }
 
-fn write_evidence(
-    dir: &std::path::Path,
-    code: &str,
-    unit: &str,
-) -> std::io::Result<(String, u64, String)> {
-    std::fs::create_dir_all(dir)?;
-    let id = crate::auth::hex(&crate::auth::random_bytes::<16>());
+/// Where the demo's evidence files go: the server's evidence store (a file of the local
+/// folder is `<evidence-dir>/<evidence id>`), written from the blocking seeding thread.
+struct Files {
+    store: crate::evidence::EvidenceStore,
+    runtime: tokio::runtime::Handle,
+}
+
+/// Stores a small PDF for a criterion: its id, size and sha256. The file is in the store
+/// before the dossier records it.
+fn write_evidence(files: &Files, code: &str, unit: &str) -> AppResult<(String, u64, String)> {
+    let id = crate::evidence::new_id();
     let body = format!(
         "%PDF-1.4\n% chamdiem demo evidence\n1 0 obj << /Title (Minh chung {code} - {unit}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     );
-    std::fs::write(dir.join(&id), body.as_bytes())?;
     let sha = crate::auth::hex(&Sha256::digest(body.as_bytes()));
-    Ok((id, body.len() as u64, sha))
+    let size = body.len() as u64;
+    files
+        .runtime
+        .block_on(files.store.put(&id, bytes::Bytes::from(body)))?;
+    Ok((id, size, sha))
 }
 
 /// Walks one dossier: what `target` needs.
@@ -263,7 +273,7 @@ fn walk(
     reviewer: &Actor,
     target: State,
     t: &mut Timestamp,
-    evidence_dir: &std::path::Path,
+    files: &Files,
 ) -> Result<(), AppError> {
     let run = |cmd: Command, now: Timestamp| -> Result<(), AppError> {
         s.execute(
@@ -307,8 +317,7 @@ fn walk(
             .and_then(|c| n.criterion.case(&c).map(|k| k.not_applicable))
             .unwrap_or(false);
         if n.criterion.evidence == EvidenceRule::Required && !chose_na {
-            let (id, size, sha256) = write_evidence(evidence_dir, &n.criterion.code, dossier)
-                .map_err(|e| AppError::Internal(format!("writing demo evidence: {e}")))?;
+            let (id, size, sha256) = write_evidence(files, &n.criterion.code, dossier)?;
             run(
                 Command::AttachEvidence(AttachEvidence {
                     criterion: Some(n.criterion.code.clone()),
@@ -414,11 +423,7 @@ fn walk(
     Ok(())
 }
 
-fn seed_store(
-    s: &dyn Store,
-    now: Timestamp,
-    evidence_dir: &std::path::Path,
-) -> Result<(), AppError> {
+fn seed_store(s: &dyn Store, now: Timestamp, files: &Files) -> Result<(), AppError> {
     let iso = CriteriaSet::from_compact(ISO_SET)?;
     let cchc = CriteriaSet::from_compact(CCHC_SET)?;
     s.insert_criteria_set(&iso)?;
@@ -487,7 +492,7 @@ fn seed_store(
         if unit_id == "H-LN" {
             continue;
         }
-        walk(s, set, &id, &actor, &reviewer, target, &mut t, evidence_dir)?;
+        walk(s, set, &id, &actor, &reviewer, target, &mut t, files)?;
         let got = s.dossier_state(&id)?.state();
         if got != target {
             return Err(AppError::Internal(format!(

@@ -1,11 +1,12 @@
 //! [`AppError`]: every failure of a request, turned into a response with the core's stable
 //! codes and the HTTP statuses of `docs/formats.md`, plus the server's own codes
 //! (`unauthenticated`, `csrf_failed`, `rate_limited`, `payload_too_large`,
-//! `unsupported_media_type`, `password_change_required`, `internal`).
+//! `unsupported_media_type`, `request_timeout`, `password_change_required`, `internal`).
 //!
 //! The body is always `{code, message, details}`. Server errors (5xx) are logged with their
 //! details; the response says only what the client can act on.
 
+use crate::evidence::upload::UploadError;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -82,6 +83,10 @@ pub enum AppError {
     /// 422: an imported criteria set has problems; each is listed.
     #[error("the criteria set has {} problem(s); nothing was imported", .0.len())]
     Import(Vec<ImportProblem>),
+    /// 413, 415, 400 or 408: an evidence upload was refused (its code and status are the
+    /// refusal's, see [`UploadError`]).
+    #[error(transparent)]
+    Upload(#[from] UploadError),
     /// 500: a bug or an unexpected failure (logged; the response says only "internal").
     #[error("internal error: {0}")]
     Internal(String),
@@ -120,6 +125,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Import(_) => "invalid_criteria_set",
+            AppError::Upload(e) => e.code(),
             AppError::Internal(_) => "internal",
         }
     }
@@ -134,6 +140,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Upload(e) => e.status(),
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,6 +162,7 @@ impl AppError {
                 (self.to_string(), json!({ "retry_after": retry_after }))
             }
             AppError::Import(problems) => (self.to_string(), json!({ "problems": problems })),
+            AppError::Upload(e) => (e.to_string(), e.details()),
             AppError::Internal(_) => (
                 "internal error; the administrator has the details".into(),
                 json!({}),

@@ -741,13 +741,25 @@ enum Policy {
     Province,
     Ranking,
     Home,
+    /// The review page: the assessing unit, viewers and administrators; units get 403.
+    ReviewPage,
+    /// A reviewer's command (the confirmation of `archive`): only the dossier's reviewer.
+    ReviewerOnly,
+    /// A menu that leads to the unit's dossier (303) or lists them (200).
+    Menu,
+    /// The province's pages: everyone but assessed units.
+    NotUnits,
+    /// An evidence file that does not exist: 404 for everyone (403 where the role may not).
+    Missing,
+    /// A form post of the pages (tested in tests/pages.rs and tests/uploads.rs).
+    Form,
 }
 
 fn policy(op: &str) -> Policy {
     use Policy::*;
     match op {
         "healthz" | "readyz" | "openapi" | "login" | "page_login" | "page_login_submit"
-        | "page_language" | "static_stylesheet" => Public,
+        | "page_language" | "static_stylesheet" | "static_script" | "static_package" => Public,
         "logout"
         | "get_me"
         | "update_me"
@@ -759,9 +771,23 @@ fn policy(op: &str) -> Policy {
         | "page_account"
         | "page_account_submit"
         | "page_password_submit" => Account,
-        "list_dossiers" | "page_home" => Home,
+        "list_dossiers" | "page_home" | "page_results_index" | "page_completed" => Home,
         "get_dossier" | "get_entry" | "get_actions" | "get_precheck" | "get_results"
-        | "get_history" | "page_dossier" => Dossier,
+        | "get_history" | "page_dossier" | "page_self" | "page_explain" | "page_submit"
+        | "page_results" | "page_print" | "page_results_xlsx" | "page_history" => Dossier,
+        "page_review" => ReviewPage,
+        "page_confirm" => ReviewerOnly,
+        "page_go_self" | "page_go_submit" | "page_go_explain" => Menu,
+        "page_dashboard" | "page_review_list" => NotUnits,
+        "page_ranking_xlsx" => Ranking,
+        "download_evidence" | "delete_evidence" | "page_evidence_download" => Missing,
+        "upload_evidence"
+        | "page_self_save"
+        | "page_review_save"
+        | "page_explain_save"
+        | "page_command"
+        | "page_evidence_upload"
+        | "page_evidence_delete" => Form,
         "execute_command" => Command,
         "list_units" | "list_criteria_sets" | "get_criteria_set" | "list_periods" => Reference,
         "get_period" | "get_period_results" => Province,
@@ -798,6 +824,9 @@ fn fill(path: &str, dossier: &str) -> String {
         .replace("{unit_id}", "A")
         .replace("{login}", "ua")
         .replace("{token_id}", "none")
+        .replace("{evidence_id}", "none")
+        .replace("{command}", "archive")
+        .replace("{file}", "index.js")
 }
 
 #[tokio::test]
@@ -873,7 +902,8 @@ async fn authorization_matrix() {
                     cells += 1;
                     if expect {
                         assert!(
-                            r.status.is_success(),
+                            r.status.is_success()
+                                || (pol == Policy::Menu && r.status == StatusCode::SEE_OTHER),
                             "{method} {uri} as {role}: expected success, got {} {}",
                             r.status,
                             r.body
@@ -886,7 +916,15 @@ async fn authorization_matrix() {
                             r.body
                         );
                         if matches!(role, "ub" | "revq")
-                            && matches!(pol, Policy::Dossier | Policy::Command | Policy::Province)
+                            && matches!(
+                                pol,
+                                Policy::Dossier
+                                    | Policy::Command
+                                    | Policy::Province
+                                    | Policy::ReviewPage
+                                    | Policy::ReviewerOnly
+                                    | Policy::Missing
+                            )
                         {
                             assert_eq!(
                                 r.status,
@@ -950,7 +988,11 @@ fn probe_body(op: &str, role: &str) -> Value {
 fn allowed(p: Policy, role: &str, state: usize, op: &str) -> bool {
     use Policy::*;
     match p {
-        Public | Account | Home | Reference => true,
+        Public | Account | Home | Reference | Menu | Form => true,
+        ReviewPage => matches!(role, "rev" | "adm" | "view"),
+        ReviewerOnly => role == "rev",
+        NotUnits => !matches!(role, "ua" | "ub"),
+        Missing => false,
         Admin => role == "adm",
         Province => role != "revq",
         Ranking => matches!(role, "adm" | "rev" | "view"),
@@ -1265,6 +1307,7 @@ async fn the_demo_seeds_a_province_and_every_role_logs_in() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = config();
     c.data_dir = dir.path().to_owned();
+    c.evidence_store = None;
     let t = with_config(c);
     t.clock
         .set(chamdiem::Timestamp::parse("2026-12-03T08:00:00Z").unwrap());

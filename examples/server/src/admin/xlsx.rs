@@ -73,11 +73,12 @@ const README: &[&str] = &[
     "Điểm là số thập phân chính xác (0.75, -0.5). Mọi lỗi được báo kèm trang, hàng và mã chỉ tiêu.",
 ];
 
-fn xerr(e: XlsxError) -> AppError {
+pub(crate) fn xerr(e: XlsxError) -> AppError {
     AppError::Internal(format!("writing the workbook: {e}"))
 }
 
-fn put(ws: &mut Worksheet, row: u32, col: u16, v: &str) -> Result<(), XlsxError> {
+/// Writes a cell: a number when the text is a decimal that survives a binary float, else text.
+pub(crate) fn put(ws: &mut Worksheet, row: u32, col: u16, v: &str) -> Result<(), XlsxError> {
     if v.is_empty() {
         return Ok(());
     }

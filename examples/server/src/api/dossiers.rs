@@ -359,7 +359,7 @@ pub async fn get_history(
     Ok(AppJson(json::<Vec<chamdiem::Event>>(&events)?))
 }
 
-/// Executes a command for the actor.
+/// Executes a command for the actor; after an accepted `remove_evidence`, deletes the file.
 pub async fn execute(
     state: &AppState,
     actor: chamdiem::Actor,
@@ -373,12 +373,23 @@ pub async fn execute(
         ));
     }
     let now = state.now();
-    state
+    let removed = match &command {
+        Command::RemoveEvidence(r) => Some(r.evidence_id.clone()),
+        _ => None,
+    };
+    let done = state
         .store(move |s| {
             scope::dossier(s, &actor, &dossier_id)?;
             s.execute(&dossier_id, &actor, &command, now)
         })
-        .await
+        .await?;
+    // The record is gone: now the file may go (a failure leaves it to the sweeper).
+    if let Some(id) = removed
+        && let Err(e) = state.evidence.delete(&id).await
+    {
+        tracing::warn!(evidence = %id, error = %e, "could not delete a removed evidence file; the sweeper will");
+    }
+    Ok(done)
 }
 
 /// Issue a workflow command (`chamdiem.command`, docs/formats.md), e.g.

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod admin;
 pub mod dossiers;
+pub mod evidence;
 pub mod health;
 pub mod reference;
 pub mod scope;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             .merge(account::router())
             .merge(reference::router())
             .merge(dossiers::router())
+            .merge(evidence::router())
             .merge(admin::router()),
     )
 }

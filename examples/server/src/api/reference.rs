@@ -221,31 +221,39 @@ pub async fn get_ranking(
 ) -> AppResult<AppJson<Value>> {
     let actor = a.actor();
     let ranking = state
-        .store(move |s| {
-            let p = scope::period(s, &actor, &period_id)?;
-            match actor.role {
-                Role::Admin => s.period_ranking(&period_id),
-                Role::Reviewer if actor.unit == p.assessing_unit => s.period_ranking(&period_id),
-                Role::Viewer => {
-                    let results = visible_results(s, &actor, &period_id)?;
-                    let units = s.units()?;
-                    let by_id: std::collections::HashMap<&str, &Unit> =
-                        units.iter().map(|u| (u.id.as_str(), u)).collect();
-                    let mut pairs = Vec::new();
-                    for r in &results {
-                        if let Some(u) = by_id.get(r.unit.as_str()) {
-                            pairs.push((*u, r));
-                        }
-                    }
-                    Ok(chamdiem::rank(pairs))
-                }
-                _ => Err(chamdiem::Error::Forbidden {
-                    command: None,
-                    reason: "rankings are for the assessing unit, viewers and administrators"
-                        .into(),
-                }),
-            }
-        })
+        .store(move |s| ranking_for(s, &actor, &period_id))
         .await?;
     Ok(AppJson(json(&ranking)?))
+}
+
+/// A period's ranking as `actor` may see it: the assessing unit and administrators see every
+/// final score; viewers see review scores only once released; assessed units see none
+/// (`forbidden`).
+pub fn ranking_for(
+    s: &dyn chamdiem::store::Store,
+    actor: &chamdiem::Actor,
+    period_id: &str,
+) -> chamdiem::Result<chamdiem::Ranking> {
+    let p = scope::period(s, actor, period_id)?;
+    match actor.role {
+        Role::Admin => s.period_ranking(period_id),
+        Role::Reviewer if actor.unit == p.assessing_unit => s.period_ranking(period_id),
+        Role::Viewer => {
+            let results = visible_results(s, actor, period_id)?;
+            let units = s.units()?;
+            let by_id: std::collections::HashMap<&str, &Unit> =
+                units.iter().map(|u| (u.id.as_str(), u)).collect();
+            let mut pairs = Vec::new();
+            for r in &results {
+                if let Some(u) = by_id.get(r.unit.as_str()) {
+                    pairs.push((*u, r));
+                }
+            }
+            Ok(chamdiem::rank(pairs))
+        }
+        _ => Err(chamdiem::Error::Forbidden {
+            command: None,
+            reason: "rankings are for the assessing unit, viewers and administrators".into(),
+        }),
+    }
 }

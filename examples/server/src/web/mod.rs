@@ -7,8 +7,14 @@
 //! the login page (not logged in) or to the account page (temporary password).
 
 pub mod admin;
+pub mod assets;
+pub mod dashboard;
+pub mod evidence;
 pub mod i18n;
 pub mod pages;
+pub mod results;
+pub mod scoring;
+pub mod view;
 
 use crate::app::AppState;
 use crate::auth::Authenticated;
@@ -28,6 +34,11 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(pages::router())
+        .merge(scoring::router())
+        .merge(results::router())
+        .merge(dashboard::router())
+        .merge(evidence::router())
+        .merge(assets::router())
         .merge(admin::router())
         .layer(axum::middleware::from_fn(render_errors))
 }
@@ -152,6 +163,74 @@ struct ErrorPage {
     base: Base,
     status: u16,
     message: String,
+    back: Option<String>,
+}
+
+/// An error's message in the page's language: the server's own words for the stable codes,
+/// the core's message (English) after them where it adds the detail.
+pub fn message_of(err: &AppError, lang: Lang) -> String {
+    let t = lang.text();
+    let detail = |vi: &str| -> String {
+        if lang == Lang::En {
+            err.to_string()
+        } else {
+            vi.to_owned()
+        }
+    };
+    match err {
+        AppError::Upload(u) => u.message(lang),
+        AppError::Core(e) => match e {
+            chamdiem::Error::NotFound { .. } => t.not_found.to_owned(),
+            chamdiem::Error::Forbidden { .. } => t.forbidden.to_owned(),
+            chamdiem::Error::WrongState { state, .. } => {
+                format!("{} ({})", t.err_wrong_state, lang.state(*state))
+            }
+            chamdiem::Error::DeadlinePassed { deadline, .. } => {
+                format!("{} {}", t.err_deadline, view::local_time(*deadline))
+            }
+            chamdiem::Error::VersionConflict { .. } => detail(t.err_conflict),
+            chamdiem::Error::GuardFailed { missing, .. } => {
+                let items: Vec<&str> = missing
+                    .iter()
+                    .map(|m| i18n::missing(lang, m.code))
+                    .collect();
+                format!("{} {}", t.err_guard, items.join("; "))
+            }
+            chamdiem::Error::ValueOutOfRange { criterion, .. } => {
+                format!("{} {criterion}: {}", t.criterion, detail(t.err_range))
+            }
+            chamdiem::Error::UnknownCase { criterion, .. } => {
+                format!("{} {criterion}: {}", t.criterion, detail(t.err_case))
+            }
+            chamdiem::Error::InvalidInput { .. } if lang == Lang::Vi => {
+                format!("{} ({e})", t.err_input)
+            }
+            _ => err.to_string(),
+        },
+        AppError::Csrf(_) => t.csrf.to_owned(),
+        e if e.status().is_server_error() => e.body().message,
+        e => e.to_string(),
+    }
+}
+
+/// An error page with a message already in the page's language, and a way back.
+pub fn error_page_with(
+    lang: Lang,
+    auth: Option<&Authenticated>,
+    status: StatusCode,
+    message: String,
+    back: Option<String>,
+) -> Response {
+    let page = ErrorPage {
+        base: Base::new(lang, auth, back.as_deref().unwrap_or("/")),
+        status: status.as_u16(),
+        message,
+        back,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
 }
 
 /// The HTML page of an error (CSRF refusals, unknown pages, failed page handlers).
@@ -160,19 +239,13 @@ pub fn error_response(headers: &HeaderMap, err: AppError) -> Response {
 }
 
 fn error_page(lang: Lang, auth: Option<&Authenticated>, path: &str, err: AppError) -> Response {
-    let t = lang.text();
     let status = err.status();
-    let message = match &err {
-        AppError::Core(chamdiem::Error::NotFound { .. }) => t.not_found.to_owned(),
-        AppError::Core(chamdiem::Error::Forbidden { .. }) => t.forbidden.to_owned(),
-        AppError::Csrf(_) => t.csrf.to_owned(),
-        e if status.is_server_error() => e.body().message,
-        e => e.to_string(),
-    };
+    let message = message_of(&err, lang);
     let page = ErrorPage {
         base: Base::new(lang, auth, path),
         status: status.as_u16(),
         message,
+        back: None,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

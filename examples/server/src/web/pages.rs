@@ -13,7 +13,7 @@ use crate::error::AppError;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,7 +28,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(password_submit))
         .routes(routes!(language_submit))
         .routes(routes!(dossier_page))
-        .routes(routes!(stylesheet))
 }
 
 #[derive(Template)]
@@ -328,7 +327,7 @@ pub async fn language_submit(
     Ok(res)
 }
 
-/// A row of the results table.
+/// A row of the totals table.
 struct GroupRow {
     code: String,
     title: String,
@@ -337,48 +336,33 @@ struct GroupRow {
     review_points: String,
 }
 
-/// An action and whether it is allowed.
-struct ActionRow {
-    label: &'static str,
-    allowed: bool,
-    reason: String,
-}
-
-/// A row of the history.
-struct EventRow {
-    at: String,
-    who: String,
-    what: String,
-    to: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "dossier.html")]
 struct DossierPage {
     base: Base,
-    id: String,
-    unit_name: String,
-    period: String,
-    state: &'static str,
-    state_label: &'static str,
+    nav: super::view::DossierNav,
     version: u64,
     set_name: String,
     review_visible: bool,
     groups: Vec<GroupRow>,
     total: GroupRow,
     classification: Option<String>,
-    actions: Vec<ActionRow>,
-    history: Vec<EventRow>,
+    commands: Vec<super::scoring::CommandLink>,
+    history: Vec<super::results::HistoryRow>,
 }
 
-fn pts(d: chamdiem::Decimal) -> String {
-    chamdiem::decimal::fmt_points(d)
+/// The dossier's overview query.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// Set after a command: its name.
+    pub done: Option<String>,
 }
 
-/// A dossier's summary: state, totals per top-level group, the actions the user could take
-/// and the history (part 2 builds the scoring screens on it).
+/// A dossier's overview: state, totals per top-level group, the commands the user could issue
+/// now (or why not), the latest history, and the tabs to every screen of the dossier.
 #[utoipa::path(get, path = "/dossiers/{dossier_id}", tag = "pages", operation_id = "page_dossier",
-    params(("dossier_id" = String, Path, description = "The dossier's id")),
+    params(("dossier_id" = String, Path, description = "The dossier's id"), OverviewQuery),
     responses((status = 200, description = "The dossier", content_type = "text/html"),
               (status = 404, description = "No such dossier in the user's scope", content_type = "text/html")))]
 pub async fn dossier_page(
@@ -386,21 +370,12 @@ pub async fn dossier_page(
     PageLang(lang): PageLang,
     PageUser(a): PageUser,
     axum::extract::Path(dossier_id): axum::extract::Path<String>,
+    Query(q): Query<OverviewQuery>,
 ) -> Result<Response, PageError> {
-    let actor = a.actor();
-    let now = state.now();
-    let id = dossier_id.clone();
-    let (view, set, actions, unit_name) = state
-        .store(move |s| {
-            let d = crate::api::scope::dossier(s, &actor, &id)?;
-            let set = s.criteria_set(&d.criteria_set().id, d.criteria_set().revision)?;
-            let actions = chamdiem::available_actions(&set, &d, &actor, now);
-            let unit_name = s.unit(d.unit()).map(|u| u.name).unwrap_or_default();
-            Ok((chamdiem::view(&d, &actor)?, set, actions, unit_name))
-        })
-        .await?;
-    let results = view.results(&set)?;
-    let d = &view.dossier;
+    use super::view::{self, DossierNav, Tab, pts};
+    use chamdiem::CommandName;
+    let l = view::load(&state, a.actor(), &dossier_id).await?;
+    let results = &l.results;
     let row = |code: &str, title: &str, t: &chamdiem::scoring::Totals| GroupRow {
         code: code.into(),
         title: title.into(),
@@ -415,56 +390,53 @@ pub async fn dossier_page(
         .map(|g| row(&g.code, &g.title, &g.totals))
         .collect();
     let total = row("", "", &results.total);
-    let history = d
-        .history()
-        .iter()
-        .rev()
-        .take(50)
-        .map(|e| EventRow {
-            at: e.at.to_rfc3339(),
-            who: e.actor.user.clone(),
-            what: serde_json::to_value(&e.change)
-                .ok()
-                .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-                .unwrap_or_default(),
-            to: lang.state(e.to),
-        })
-        .collect();
-    let actions = actions
+    let users = state.db.run(|db| db.read(crate::db::users::list)).await?;
+    let names = users.into_iter().map(|u| (u.login, u.name)).collect();
+    let history = super::results::history_rows(&l, lang, &names, None)
         .into_iter()
-        .map(|s| ActionRow {
-            label: s.command.label_vi(),
-            allowed: s.allowed,
-            reason: s.reason.map(|r| r.to_string()).unwrap_or_default(),
-        })
+        .take(10)
         .collect();
+    let mut commands = match a.user.role {
+        chamdiem::Role::Unit => super::scoring::command_links(
+            &l,
+            lang,
+            &[
+                CommandName::Submit,
+                CommandName::Withdraw,
+                CommandName::FinishExplanation,
+            ],
+        ),
+        chamdiem::Role::Reviewer => {
+            super::scoring::command_links(&l, lang, &super::scoring::REVIEW_COMMANDS)
+        }
+        chamdiem::Role::Admin => super::scoring::command_links(&l, lang, &[CommandName::Unlock]),
+        chamdiem::Role::Viewer => Vec::new(),
+    };
+    for c in &mut commands {
+        if c.href.ends_with("/confirm/submit") {
+            c.href = format!("/dossiers/{dossier_id}/submit");
+        } else if c.href.ends_with("/confirm/finish_explanation") {
+            c.href = format!("/dossiers/{dossier_id}/explain?filter=requested");
+        }
+    }
+    let mut nav = DossierNav::of(&l, lang, Tab::Overview);
+    nav.notice = q.done.as_deref().and_then(CommandName::parse).map(|c| {
+        format!(
+            "{} {}",
+            lang.text().done_prefix,
+            super::i18n::command_label(lang, c)
+        )
+    });
     render(&DossierPage {
         base: Base::new(lang, Some(&a), &format!("/dossiers/{dossier_id}")),
-        id: dossier_id,
-        unit_name,
-        period: d.period().to_owned(),
-        state: d.state().as_str(),
-        state_label: lang.state(d.state()),
-        version: d.version(),
-        set_name: set.name().to_owned(),
-        review_visible: view.review_visible,
+        version: l.view.dossier.version(),
+        set_name: l.set.name().to_owned(),
+        review_visible: l.view.review_visible,
         groups,
         total,
         classification: results.classification.final_track.clone(),
-        actions,
+        commands,
         history,
+        nav,
     })
-}
-
-/// The stylesheet.
-#[utoipa::path(get, path = "/static/style.css", tag = "pages", operation_id = "static_stylesheet", security(()),
-    responses((status = 200, description = "The stylesheet", content_type = "text/css")))]
-pub async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/style.css"),
-    )
 }
