@@ -250,3 +250,129 @@ group = "1"
 title = "Báo cáo"
 cases = [ { code = "a", label = "Đúng hạn", points = 1 }, { code = "b", label = "Chậm", points = 0 } ]
 "#;
+
+use chamdiem::workflow::{ReviewInput, SaveReview, SaveSelf, SelfInput};
+use chamdiem::{Actor, Command, CriteriaSet, Period, PeriodSet, Role, SetRef, Unit, UnitKind};
+
+pub fn unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
+    Unit {
+        id: id.into(),
+        code: id.into(),
+        name: name.into(),
+        kind,
+        parent: parent.map(Into::into),
+    }
+}
+
+/// Two provinces P and Q; departments A and B of P; five periods in which A's dossier is in
+/// each of the five states (and B's in self-assessment); users of every role.
+pub fn fixture() -> TestApp {
+    fixture_with(config())
+}
+
+/// [`fixture`] with a configuration of its own.
+pub fn fixture_with(config: Config) -> TestApp {
+    let t = with_config(config);
+    let s = t.state.store.clone();
+    let set = CriteriaSet::from_compact(SMALL_SET).unwrap();
+    s.insert_criteria_set(&set).unwrap();
+    s.insert_unit(&unit("P", "Tỉnh P", UnitKind::Province, None))
+        .unwrap();
+    s.insert_unit(&unit("Q", "Tỉnh Q", UnitKind::Province, None))
+        .unwrap();
+    s.insert_unit(&unit("A", "Sở Alpha", UnitKind::Department, Some("P")))
+        .unwrap();
+    s.insert_unit(&unit("B", "Sở Beta", UnitKind::Department, Some("P")))
+        .unwrap();
+    let admin = Actor::new("adm", Role::Admin, "P");
+    let ua = Actor::new("ua", Role::Unit, "A");
+    let rev = Actor::new("rev", Role::Reviewer, "P");
+    let now = start();
+    for (i, state) in chamdiem::State::ALL.iter().enumerate() {
+        let pid = format!("p{}", i + 1);
+        let period = Period::new(
+            &pid,
+            format!("Kỳ {pid}"),
+            "P",
+            vec![PeriodSet {
+                unit_kind: UnitKind::Department,
+                criteria_set: SetRef {
+                    id: "nho".into(),
+                    revision: 1,
+                },
+            }],
+        );
+        s.insert_period(&period).unwrap();
+        for u in ["A", "B"] {
+            let d = period
+                .open_dossier(format!("{pid}.{u}"), &s.unit(u).unwrap(), &set, &admin, now)
+                .unwrap();
+            s.insert_dossier(&d).unwrap();
+        }
+        let id = format!("{pid}.A");
+        let run = |a: &Actor, c: Command| {
+            s.execute(&id, a, &c, now).unwrap();
+        };
+        if *state == chamdiem::State::SelfAssessment {
+            continue;
+        }
+        run(
+            &ua,
+            Command::SaveSelf(SaveSelf {
+                base_version: None,
+                entries: vec![
+                    SelfInput {
+                        criterion: "1.1".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                    SelfInput {
+                        criterion: "1.2".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                ],
+            }),
+        );
+        run(&ua, Command::Submit);
+        if *state == chamdiem::State::SelfAssessed {
+            continue;
+        }
+        let flag = *state == chamdiem::State::ExplanationRequested;
+        run(
+            &rev,
+            Command::SaveReview(SaveReview {
+                base_version: None,
+                entries: vec![
+                    ReviewInput {
+                        criterion: "1.1".into(),
+                        case: Some("b".into()),
+                        request_explanation: flag.then_some(true),
+                        request_note: flag.then(|| "Giải trình".into()),
+                        ..Default::default()
+                    },
+                    ReviewInput {
+                        criterion: "1.2".into(),
+                        case: Some("a".into()),
+                        ..Default::default()
+                    },
+                ],
+            }),
+        );
+        if flag {
+            run(&rev, Command::RequestExplanation { deadline: None });
+            continue;
+        }
+        run(&rev, Command::FinishReview);
+        if *state == chamdiem::State::Completed {
+            run(&rev, Command::Archive);
+        }
+    }
+    t.add_user("ua", Role::Unit, "A");
+    t.add_user("ub", Role::Unit, "B");
+    t.add_user("rev", Role::Reviewer, "P");
+    t.add_user("revq", Role::Reviewer, "Q");
+    t.add_user("adm", Role::Admin, "P");
+    t.add_user("view", Role::Viewer, "P");
+    t
+}
