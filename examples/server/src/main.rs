@@ -161,6 +161,13 @@ async fn serve(config: chamdiem_server::Config) -> Result<(), Box<dyn std::error
                 if let Err(e) = r {
                     tracing::warn!(error = %e, "sweeping old sessions failed");
                 }
+                // Evidence files no dossier refers to (a crash between the store and the
+                // record, a refused upload whose cleanup failed), once no upload could still
+                // be writing them.
+                let grace = 2 * 1000 * state.config.upload_timeout_secs as i64;
+                if let Err(e) = chamdiem_server::evidence::sweep(&state, grace).await {
+                    tracing::warn!(error = %e, "sweeping unreferenced evidence files failed");
+                }
             }
         })
     };

@@ -639,3 +639,50 @@ async fn a_file_larger_than_any_buffer_streams_through_and_is_refused_at_the_lim
         "no staging file left"
     );
 }
+
+/// The sweeper deletes the files no dossier refers to, once they are older than the grace
+/// period, and the staging files a crash left; never a file a dossier records.
+#[tokio::test]
+async fn the_sweeper_deletes_only_unreferenced_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config();
+    c.evidence_store = None;
+    c.evidence_dir = Some(dir.path().to_owned());
+    let t = fixture_with(c);
+    let ua = t.login("ua").await;
+    let r = t
+        .send(ua.raw("POST", API, CTYPE, files(&[("giu.pdf", &pdf(100))])))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let kept_id = r.json()["files"][0]["id"].as_str().unwrap().to_owned();
+    // A file stored but never recorded, and a staging file left by a crash.
+    let orphan = chamdiem_server::evidence::new_id();
+    t.state
+        .evidence
+        .put(&orphan, Bytes::from(pdf(50)))
+        .await
+        .unwrap();
+    std::fs::write(dir.path().join(format!("{orphan}#7")), b"partial").unwrap();
+    let real_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let hour = 3_600_000;
+    // Within the grace period: nothing goes.
+    t.clock.set(chamdiem::Timestamp::from_millis(real_now));
+    let n = chamdiem_server::evidence::sweep(&t.state, hour)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    // Two hours later: the orphan and the staging file go, the recorded file stays.
+    t.clock
+        .set(chamdiem::Timestamp::from_millis(real_now + 2 * hour));
+    let n = chamdiem_server::evidence::sweep(&t.state, hour)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(kept(&t).await, vec![kept_id.clone()]);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    assert!(dir.path().join(&kept_id).exists());
+}
