@@ -33,6 +33,15 @@ const LIMIT: u64 = 64 * 1024;
 const SET: &str = r#"
 id = "thu"
 name = "Bộ chỉ tiêu thử nghiệm"
+[[band]]
+label = "Tốt"
+min_percent = 80
+[[band]]
+label = "Khá"
+min_percent = 65
+[[band]]
+label = "Trung bình"
+min_percent = 0
 [[group]]
 code = "1"
 title = "Công tác chỉ đạo, điều hành"
@@ -629,6 +638,8 @@ async fn walk(w: &mut Walk, dir: &Path) -> Result<(), String> {
     .await;
     w.click("input[name='flag:1.2']").await;
     w.type_in("textarea[name='note:1.2']", "Bổ sung biên bản kiểm tra")
+        .await;
+    w.js("document.getElementById('c-1.1').scrollIntoView({block: 'start'}) ?? true")
         .await;
     w.shot("review").await;
     w.click("#save-button").await;
