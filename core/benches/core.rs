@@ -551,6 +551,10 @@ fn results_of_one<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, suffix
     g.bench_function("one dossier, 300 criteria", |bench| {
         bench.iter(|| black_box(results(&set, &d).unwrap()))
     });
+    let lean = ResultsOptions { criteria: false };
+    g.bench_function("one dossier, 300 criteria, totals only", |bench| {
+        bench.iter(|| black_box(scoring::results_with(&set, &d, lean).unwrap()))
+    });
     g.finish();
 }
 
@@ -577,6 +581,15 @@ fn period<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, suffix: &str) 
     g.bench_function(
         "results and ranking, 2000 dossiers x 300 criteria",
         |bench| bench.iter(|| black_box(scoring::evaluate([&set], &units, &dossiers).unwrap())),
+    );
+    let lean = ResultsOptions { criteria: false };
+    g.bench_function(
+        "results and ranking, 2000 dossiers x 300 criteria, totals only",
+        |bench| {
+            bench.iter(|| {
+                black_box(scoring::evaluate_with([&set], &units, &dossiers, lean).unwrap())
+            })
+        },
     );
     let all = e.results.clone();
     g.bench_function("ranking only, 2000 results", |bench| {

@@ -95,16 +95,48 @@ impl Scored {
 
 /// Resolves a score against its criterion: the one rule that turns a case or value into points.
 pub fn resolve(node: &CriterionNode, score: &Score, precision: u32) -> Result<Scored> {
+    Ok(resolve_at(node, score, precision)?.scored(node))
+}
+
+/// A score resolved against its criterion, without copying anything out of the set: the case by
+/// its position among the criterion's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    /// The position of the case chosen, or of the case whose range holds the value.
+    pub(crate) case: Option<usize>,
+    /// The measured value, for valued criteria.
+    pub(crate) value: Option<Decimal>,
+    /// The points it gives (0 when not applicable).
+    pub(crate) points: Decimal,
+    /// Whether the criterion is not applicable.
+    pub(crate) not_applicable: bool,
+}
+
+impl Resolved {
+    /// The owned form, with the case's code.
+    pub(crate) fn scored(&self, node: &CriterionNode) -> Scored {
+        Scored {
+            case: self.case.map(|k| node.criterion.cases[k].code.clone()),
+            value: self.value,
+            points: self.points,
+            not_applicable: self.not_applicable,
+        }
+    }
+}
+
+/// [`resolve`] without the copies.
+pub(crate) fn resolve_at(node: &CriterionNode, score: &Score, precision: u32) -> Result<Resolved> {
     let c = &node.criterion;
     match score {
         Score::Case(code) => {
-            let Some(case) = c.case(code) else {
+            let Some(k) = c.cases.iter().position(|k| &k.code == code) else {
                 return Err(Error::UnknownCase {
                     criterion: c.code.clone(),
                     case: code.clone(),
                     known: c.cases.iter().map(|k| k.code.clone()).collect(),
                 });
             };
+            let case = &c.cases[k];
             if c.kind.is_valued() && !case.not_applicable {
                 return Err(Error::invalid_input(
                     c.code.clone(),
@@ -115,8 +147,8 @@ pub fn resolve(node: &CriterionNode, score: &Score, precision: u32) -> Result<Sc
                     ),
                 ));
             }
-            Ok(Scored {
-                case: Some(case.code.clone()),
+            Ok(Resolved {
+                case: Some(k),
                 value: None,
                 points: case.points(),
                 not_applicable: case.not_applicable,
@@ -145,20 +177,20 @@ pub fn resolve(node: &CriterionNode, score: &Score, precision: u32) -> Result<Sc
                     c.code
                 ))),
                 CriterionKind::Banded => {
-                    let case = c
+                    let k = c
                         .cases
                         .iter()
-                        .find(|k| k.range.is_some_and(|r| r.contains(v)))
+                        .position(|k| k.range.is_some_and(|r| r.contains(v)))
                         .ok_or_else(|| {
                             out_of_range(format!(
                                 "value {v} for criterion `{}` falls in no case's range",
                                 c.code
                             ))
                         })?;
-                    Ok(Scored {
-                        case: Some(case.code.clone()),
+                    Ok(Resolved {
+                        case: Some(k),
                         value: Some(v),
-                        points: case.points(),
+                        points: c.cases[k].points(),
                         not_applicable: false,
                     })
                 }
@@ -183,7 +215,7 @@ pub fn resolve(node: &CriterionNode, score: &Score, precision: u32) -> Result<Sc
                         .ok_or_else(overflow)?;
                     let scaled = num.checked_div(s.high - s.low).ok_or_else(overflow)?;
                     let points = round_display(min + scaled, precision).normalize();
-                    Ok(Scored {
+                    Ok(Resolved {
                         case: None,
                         value: Some(v),
                         points,

@@ -77,7 +77,10 @@ pub use dossier::{Dossier, Entry, Evidence, OpenDossier, Score, Scored, SetRef};
 pub use error::{Error, Missing, MissingCode, Result};
 pub use period::{Period, PeriodSet};
 pub use rust_decimal::Decimal;
-pub use scoring::{Evaluation, Ranking, Results, ResultsFilter, evaluate, rank, results};
+pub use scoring::{
+    Evaluation, Ranking, Results, ResultsFilter, ResultsOptions, evaluate, evaluate_with, rank,
+    results, results_with,
+};
 pub use time::Timestamp;
 pub use unit::{Actor, Role, Unit, UnitKind};
 pub use workflow::{

@@ -5,9 +5,9 @@
 //! current review, and the final score (the review where present, else the self-assessment).
 //! The arithmetic rules are in `docs/formats.md`.
 
-use crate::criteria::{CriteriaSet, GroupKind};
+use crate::criteria::{CriteriaSet, GroupKind, to_units};
 use crate::decimal::{round_display, serde_points, serde_points_opt};
-use crate::dossier::{Dossier, Score, Scored, SetRef, resolve};
+use crate::dossier::{Dossier, Resolved, Score, Scored, SetRef, resolve_at};
 use crate::error::{Error, Result};
 use crate::format::{RankingFormat, ResultsFormat, Tag, Version};
 use crate::unit::Unit;
@@ -187,33 +187,37 @@ pub struct ResultsFilter {
     pub explanation_requested: bool,
 }
 
+/// What [`results_with`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResultsOptions {
+    /// Whether to list every criterion's results ([`Results::criteria`]); `false` leaves the
+    /// list empty and computes everything else — totals, groups, classification, the criteria
+    /// not scored yet and the differences — the same. A period's totals and ranking need no
+    /// more, and skip most of the cost. Default `true`.
+    pub criteria: bool,
+}
+
+impl Default for ResultsOptions {
+    fn default() -> Self {
+        ResultsOptions { criteria: true }
+    }
+}
+
+/// One track's sums, in the set's integer units (see [`crate::criteria`]'s `Fixed`).
 #[derive(Clone, Copy)]
 struct Acc {
-    points: Decimal,
-    max: Decimal,
+    points: i128,
+    max: i128,
     applicable: bool,
 }
 
 impl Acc {
     const ZERO: Acc = Acc {
-        points: Decimal::ZERO,
-        max: Decimal::ZERO,
+        points: 0,
+        max: 0,
         applicable: false,
     };
-
-    fn track(self) -> Track {
-        let max = if self.applicable {
-            self.max
-        } else {
-            Decimal::ZERO
-        };
-        Track {
-            points: self.points,
-            max,
-            percent: percent(self.points, max),
-            applicable: self.applicable,
-        }
-    }
 }
 
 /// points / max × 100, rounded for display; `None` when max is not positive.
@@ -225,21 +229,36 @@ pub fn percent(points: Decimal, max: Decimal) -> Option<Decimal> {
     Some(round_display(p, 2))
 }
 
+/// [`percent`] of two counts of the same unit: the exact quotient, rounded half away from zero
+/// to two places.
+fn percent_units(points: i128, max: i128) -> Option<Decimal> {
+    if max <= 0 {
+        return None;
+    }
+    // Past 10^34 units the points are beyond a decimal too, and writing them fails first.
+    let n = points.checked_mul(10_000)?;
+    let (mut q, r) = (n / max, n % max);
+    if 2 * r.unsigned_abs() >= max.unsigned_abs() {
+        q += n.signum();
+    }
+    Decimal::try_from_i128_with_scale(q, 2).ok()
+}
+
 const SELF: usize = 0;
 const FIRST: usize = 1;
 const REVIEW: usize = 2;
 const FINAL: usize = 3;
 
-fn contribution(s: &Option<Scored>, max: Decimal) -> Acc {
+fn contribution(s: Option<&Resolved>, units: i128, max: i128) -> Acc {
     match s {
         Some(s) if s.not_applicable => Acc::ZERO,
-        Some(s) => Acc {
-            points: s.points,
+        Some(_) => Acc {
+            points: units,
             max,
             applicable: true,
         },
         None => Acc {
-            points: Decimal::ZERO,
+            points: 0,
             max,
             applicable: true,
         },
@@ -248,12 +267,29 @@ fn contribution(s: &Option<Scored>, max: Decimal) -> Acc {
 
 /// Computes the results of a dossier, every track included.
 pub fn results(set: &CriteriaSet, dossier: &Dossier) -> Result<Results> {
-    compute(set, dossier, true)
+    compute(set, dossier, true, ResultsOptions::default())
+}
+
+/// [`results`], with options (`{criteria: false}`: the totals without the per-criterion list).
+pub fn results_with(
+    set: &CriteriaSet,
+    dossier: &Dossier,
+    options: ResultsOptions,
+) -> Result<Results> {
+    compute(set, dossier, true, options)
 }
 
 /// Computes results; `review_visible: false` leaves the review tracks out (as a unit sees them
 /// before the review is released).
-pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> Result<Results> {
+///
+/// The sums are taken in integer units of the set (every point value times `10^scale`, see
+/// `Fixed`), exact and cheap; decimals are made only for what is returned.
+pub(crate) fn compute(
+    set: &CriteriaSet,
+    d: &Dossier,
+    review_visible: bool,
+    options: ResultsOptions,
+) -> Result<Results> {
     if d.criteria_set.id != set.id() || d.criteria_set.revision != set.revision() {
         return Err(Error::invalid_input(
             "criteria_set",
@@ -267,6 +303,8 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
             ),
         ));
     }
+    let fixed = set.fixed();
+    let scale = fixed.scale;
     let aligned = d.is_aligned(set);
     let lookup: Option<BTreeMap<&str, usize>> = (!aligned).then(|| {
         d.entries
@@ -301,24 +339,31 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
     let has_review = review_visible && d.entries.iter().any(|e| e.review_score.is_some());
     let precision = set.precision();
     let nodes = set.criteria();
-    let mut criteria = Vec::with_capacity(nodes.len());
+    let mut criteria = Vec::with_capacity(if options.criteria { nodes.len() } else { 0 });
     let mut crit_acc: Vec<[Acc; 4]> = Vec::with_capacity(nodes.len());
     let mut unscored = Unscored::default();
     let mut differences = Vec::new();
 
-    let resolve_opt = |i: usize, s: Option<&Score>| -> Result<Option<Scored>> {
-        s.map(|s| {
-            resolve(&nodes[i], s, precision).map_err(|e| {
-                Error::invalid_input(
-                    format!("entries.{}", nodes[i].criterion.code),
-                    format!(
-                        "dossier `{}` holds a score that no longer resolves: {e}",
-                        d.id
-                    ),
-                )
-            })
-        })
-        .transpose()
+    let stale = |i: usize, e: &dyn std::fmt::Display| {
+        Error::invalid_input(
+            format!("entries.{}", nodes[i].criterion.code),
+            format!(
+                "dossier `{}` holds a score that no longer resolves: {e}",
+                d.id
+            ),
+        )
+    };
+    // A score resolved, with its points in units.
+    let resolve_opt = |i: usize, s: Option<&Score>| -> Result<Option<(Resolved, i128)>> {
+        let Some(s) = s else { return Ok(None) };
+        let r = resolve_at(&nodes[i], s, precision).map_err(|e| stale(i, &e))?;
+        // A case's points were converted with the set; a scaled value's are its own.
+        let units = match r.case {
+            Some(k) => fixed.criteria[i].cases[k],
+            None => to_units(r.points, scale)
+                .ok_or_else(|| stale(i, &format!("{} points cannot be added exactly", r.points)))?,
+        };
+        Ok(Some((r, units)))
     };
 
     for (i, node) in nodes.iter().enumerate() {
@@ -344,14 +389,14 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         } else {
             (None, None)
         };
-        let final_s = review_s.clone().or_else(|| self_s.clone());
+        let final_s = review_s.or(self_s);
         if self_s.is_none() {
             unscored.self_track.push(code.clone());
         }
         if review_visible && review_s.is_none() {
             unscored.review.push(code.clone());
         }
-        if let (Some(a), Some(b)) = (&self_s, &review_s)
+        if let (Some((a, _)), Some((b, _))) = (&self_s, &review_s)
             && (a.points != b.points || a.not_applicable != b.not_applicable)
         {
             differences.push(Difference {
@@ -361,27 +406,30 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
                 difference: b.points - a.points,
             });
         }
-        let requested = entry.is_some_and(|e| {
-            e.request
-                .as_ref()
-                .is_some_and(|r| r.round.is_some() || review_visible)
-        }) || asked[i];
-        crit_acc.push([
-            contribution(&self_s, node.max),
-            contribution(&first_s, node.max),
-            contribution(&review_s, node.max),
-            contribution(&final_s, node.max),
-        ]);
-        criteria.push(CriterionResult {
-            code: code.clone(),
-            group: set.groups()[node.group].code.clone(),
-            max: node.max,
-            self_score: self_s,
-            first_review: first_s,
-            review: review_s,
-            final_score: final_s,
-            explanation_requested: requested,
-        });
+        let max = fixed.criteria[i].max;
+        let acc = |s: &Option<(Resolved, i128)>| match s {
+            Some((r, u)) => contribution(Some(r), *u, max),
+            None => contribution(None, 0, max),
+        };
+        crit_acc.push([acc(&self_s), acc(&first_s), acc(&review_s), acc(&final_s)]);
+        if options.criteria {
+            let requested = entry.is_some_and(|e| {
+                e.request
+                    .as_ref()
+                    .is_some_and(|r| r.round.is_some() || review_visible)
+            }) || asked[i];
+            let owned = |s: &Option<(Resolved, i128)>| s.as_ref().map(|(r, _)| r.scored(node));
+            criteria.push(CriterionResult {
+                code: code.clone(),
+                group: set.groups()[node.group].code.clone(),
+                max: node.max,
+                self_score: owned(&self_s),
+                first_review: owned(&first_s),
+                review: owned(&review_s),
+                final_score: owned(&final_s),
+                explanation_requested: requested,
+            });
+        }
     }
 
     // Groups, children before parents (reverse pre-order).
@@ -401,7 +449,7 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
             }
         }
         for a in &mut acc {
-            cap(a, g.kind, g.cap);
+            cap(a, g.kind, fixed.caps[gi]);
         }
         group_acc[gi] = acc;
     }
@@ -412,36 +460,60 @@ pub(crate) fn compute(set: &CriteriaSet, d: &Dossier, review_visible: bool) -> R
         }
     }
 
-    let totals = |acc: &[Acc; 4], kind: GroupKind| -> Totals {
-        let track = |a: Acc| {
-            let mut t = a.track();
-            if kind != GroupKind::Standard {
-                t.max = Decimal::ZERO;
-                t.percent = None;
-            }
-            t
+    let decimal = |units: i128| {
+        Decimal::try_from_i128_with_scale(units, scale)
+            .map(|d| d.normalize())
+            .map_err(|_| {
+                Error::invalid_input(
+                    "entries",
+                    format!(
+                        "the points of dossier `{}` add up beyond what can be written",
+                        d.id
+                    ),
+                )
+            })
+    };
+    let track = |a: Acc, kind: GroupKind| -> Result<Track> {
+        let max = if a.applicable && kind == GroupKind::Standard {
+            a.max
+        } else {
+            0
         };
-        Totals {
-            self_track: track(acc[SELF]),
-            first_review: has_first.then(|| track(acc[FIRST])),
-            review: has_review.then(|| track(acc[REVIEW])),
-            final_track: track(acc[FINAL]),
-        }
+        Ok(Track {
+            points: decimal(a.points)?,
+            max: decimal(max)?,
+            percent: if kind == GroupKind::Standard {
+                percent_units(a.points, max)
+            } else {
+                None
+            },
+            applicable: a.applicable,
+        })
+    };
+    let totals = |acc: &[Acc; 4], kind: GroupKind| -> Result<Totals> {
+        Ok(Totals {
+            self_track: track(acc[SELF], kind)?,
+            first_review: has_first.then(|| track(acc[FIRST], kind)).transpose()?,
+            review: has_review.then(|| track(acc[REVIEW], kind)).transpose()?,
+            final_track: track(acc[FINAL], kind)?,
+        })
     };
     let group_results = groups
         .iter()
         .enumerate()
-        .map(|(gi, g)| GroupResult {
-            code: g.code.clone(),
-            title: g.title.clone(),
-            parent: g.parent.map(|p| groups[p].code.clone()),
-            depth: g.depth,
-            kind: g.kind,
-            cap: g.cap,
-            totals: totals(&group_acc[gi], g.kind),
+        .map(|(gi, g)| {
+            Ok(GroupResult {
+                code: g.code.clone(),
+                title: g.title.clone(),
+                parent: g.parent.map(|p| groups[p].code.clone()),
+                depth: g.depth,
+                kind: g.kind,
+                cap: g.cap,
+                totals: totals(&group_acc[gi], g.kind)?,
+            })
         })
-        .collect();
-    let total_totals = totals(&total, GroupKind::Standard);
+        .collect::<Result<Vec<_>>>()?;
+    let total_totals = totals(&total, GroupKind::Standard)?;
     let classify = |t: &Track| set.classify(t.points, t.max).map(str::to_owned);
     let classification = Classification {
         self_track: classify(&total_totals.self_track),
@@ -492,6 +564,9 @@ fn by_position<'a, T: Copy>(
 }
 
 /// Adds a child's contribution: points always; maximum only from standard children.
+///
+/// Every unit value is at most `10^28` in magnitude (`Fixed`), so sums of up to a billion of
+/// them stay far inside `i128`.
 fn add(acc: &mut Acc, child: Acc, kind: GroupKind) {
     acc.points += child.points;
     if kind == GroupKind::Standard && child.applicable {
@@ -501,7 +576,7 @@ fn add(acc: &mut Acc, child: Acc, kind: GroupKind) {
 }
 
 /// Applies a bonus or penalty group's cap.
-fn cap(acc: &mut Acc, kind: GroupKind, cap: Option<Decimal>) {
+fn cap(acc: &mut Acc, kind: GroupKind, cap: Option<i128>) {
     match (kind, cap) {
         (GroupKind::Bonus, Some(c)) if acc.points > c => acc.points = c,
         (GroupKind::Penalty, Some(c)) if acc.points < -c => acc.points = -c,
@@ -694,6 +769,17 @@ pub fn evaluate<'a>(
     units: impl IntoIterator<Item = &'a Unit>,
     dossiers: impl IntoIterator<Item = &'a Dossier>,
 ) -> Result<Evaluation> {
+    evaluate_with(sets, units, dossiers, ResultsOptions::default())
+}
+
+/// [`evaluate`], with options: `{criteria: false}` computes each dossier's totals, groups and
+/// classification and the ranking, without the per-criterion lists.
+pub fn evaluate_with<'a>(
+    sets: impl IntoIterator<Item = &'a CriteriaSet>,
+    units: impl IntoIterator<Item = &'a Unit>,
+    dossiers: impl IntoIterator<Item = &'a Dossier>,
+    options: ResultsOptions,
+) -> Result<Evaluation> {
     let sets: BTreeMap<(&str, u32), &CriteriaSet> = sets
         .into_iter()
         .map(|s| ((s.id(), s.revision()), s))
@@ -712,9 +798,41 @@ pub fn evaluate<'a>(
         let unit = units
             .get(d.unit.as_str())
             .ok_or_else(|| Error::not_found("unit", d.unit.clone()))?;
-        results.push(compute(set, d, true)?);
+        results.push(compute(set, d, true, options)?);
         owners.push(*unit);
     }
     let ranking = rank(owners.into_iter().zip(results.iter()));
     Ok(Evaluation { results, ranking })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The integer percentage is the decimal one, wherever the decimal one is exact enough to
+    /// compare (quotients of small integers, as real sets give).
+    #[test]
+    fn percent_of_units_is_the_decimal_percentage() {
+        for max in 1..=400i128 {
+            for points in -450..=450i128 {
+                let p = Decimal::from(points);
+                let m = Decimal::from(max);
+                assert_eq!(
+                    percent_units(points, max),
+                    percent(p, m),
+                    "{points} / {max}"
+                );
+            }
+        }
+        assert_eq!(percent_units(5, 0), None);
+        assert_eq!(percent_units(5, -3), None);
+        // Halves go away from zero, and the result keeps two places.
+        assert_eq!(percent_units(1, 8).unwrap().to_string(), "12.50");
+        assert_eq!(percent_units(1, 80_000).unwrap().to_string(), "0.00");
+        assert_eq!(percent_units(1, 20_000).unwrap().to_string(), "0.01");
+        assert_eq!(percent_units(-1, 20_000).unwrap().to_string(), "-0.01");
+        let big = 10i128.pow(34);
+        assert_eq!(percent_units(big, big).unwrap().to_string(), "100.00");
+        assert_eq!(percent_units(big * 100, big * 100), None);
+    }
 }

@@ -1651,6 +1651,13 @@ fn check_dossier(
     // Results against the reference.
     let r = results(cs, d).map_err(|e| TestCaseError::fail(format!("results: {e}")))?;
     check_results(set, m, &r, true)?;
+    // Without the per-criterion list, everything else is the same.
+    let lean = results_with(cs, d, ResultsOptions { criteria: false })
+        .map_err(|e| TestCaseError::fail(format!("results_with: {e}")))?;
+    prop_assert!(lean.criteria.is_empty());
+    let mut full = r.clone();
+    full.criteria.clear();
+    prop_assert_eq!(lean.to_json(), full.to_json());
 
     // Replay and the JSON form reproduce the dossier exactly.
     let replayed = Dossier::replay(h.iter().cloned())

@@ -318,6 +318,96 @@ pub struct CriteriaSet {
     criteria: Vec<CriterionNode>,
     criterion_index: HashMap<String, usize>,
     group_index: HashMap<String, usize>,
+    fixed: Fixed,
+}
+
+/// Every point value of a set as an integer count of `10^-scale` units, so that scoring adds
+/// integers: exact, and much cheaper than adding decimals.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fixed {
+    /// The decimal places of the units: the most any point value, bound, cap or the set's
+    /// precision uses.
+    pub(crate) scale: u32,
+    /// Per criterion (in [`CriteriaSet::criteria`] order): its maximum and each case's points.
+    pub(crate) criteria: Vec<FixedCriterion>,
+    /// Per group (in [`CriteriaSet::groups`] order): its cap.
+    pub(crate) caps: Vec<Option<i128>>,
+}
+
+/// One criterion's points in units.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FixedCriterion {
+    pub(crate) max: i128,
+    pub(crate) cases: Vec<i128>,
+}
+
+/// The largest magnitude of one point value in units: sums of up to a billion of them, and
+/// their percentages, stay inside `i128`.
+const UNITS_LIMIT: i128 = 10i128.pow(28);
+
+/// `d` as a count of `10^-scale` units, if it has at most `scale` places and its count is at
+/// most `10^28` in magnitude.
+pub(crate) fn to_units(d: Decimal, scale: u32) -> Option<i128> {
+    let s = d.scale();
+    if s > scale {
+        return None;
+    }
+    let units = d.mantissa().checked_mul(10i128.checked_pow(scale - s)?)?;
+    (units.abs() <= UNITS_LIMIT).then_some(units)
+}
+
+impl Fixed {
+    fn of(set: &CriteriaSet) -> Result<Fixed> {
+        let mut scale = set.precision;
+        for n in &set.criteria {
+            scale = scale.max(n.max.scale()).max(n.min.scale());
+            for k in &n.criterion.cases {
+                scale = scale.max(k.points().scale());
+            }
+        }
+        for g in &set.groups {
+            if let Some(c) = g.cap {
+                scale = scale.max(c.scale());
+            }
+        }
+        let too_big = |code: &str| {
+            Error::invalid_set(
+                Some(code),
+                "",
+                format!(
+                    "the points of `{code}` have too many digits to be added exactly: with the \
+                     decimal places the set uses ({scale}), no value may exceed 28 digits"
+                ),
+            )
+        };
+        let mut criteria = Vec::with_capacity(set.criteria.len());
+        for n in &set.criteria {
+            let code = n.criterion.code.as_str();
+            let max = to_units(n.max, scale).ok_or_else(|| too_big(code))?;
+            to_units(n.min, scale).ok_or_else(|| too_big(code))?;
+            let cases = n
+                .criterion
+                .cases
+                .iter()
+                .map(|k| to_units(k.points(), scale).ok_or_else(|| too_big(code)))
+                .collect::<Result<Vec<_>>>()?;
+            criteria.push(FixedCriterion { max, cases });
+        }
+        let caps = set
+            .groups
+            .iter()
+            .map(|g| {
+                g.cap
+                    .map(|c| to_units(c, scale).ok_or_else(|| too_big(&g.code)))
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Fixed {
+            scale,
+            criteria,
+            caps,
+        })
+    }
 }
 
 impl PartialEq for CriteriaSet {
@@ -330,7 +420,9 @@ impl CriteriaSet {
     /// Validates a document and indexes it.
     pub fn from_doc(doc: CriteriaSetDoc) -> Result<Self> {
         validate::validate(&doc)?;
-        Ok(Self::index(doc))
+        let mut set = Self::index(doc);
+        set.fixed = Fixed::of(&set)?;
+        Ok(set)
     }
 
     /// Reads and validates the JSON form.
@@ -422,6 +514,7 @@ impl CriteriaSet {
             criteria: Vec::new(),
             criterion_index: HashMap::new(),
             group_index: HashMap::new(),
+            fixed: Fixed::default(),
         };
         fn add(set: &mut CriteriaSet, g: Group, parent: Option<usize>, depth: usize) -> usize {
             let gi = set.groups.len();
@@ -463,6 +556,10 @@ impl CriteriaSet {
             set.roots.push(gi);
         }
         set
+    }
+
+    pub(crate) fn fixed(&self) -> &Fixed {
+        &self.fixed
     }
 
     /// Stable id.

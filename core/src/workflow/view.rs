@@ -27,7 +27,12 @@ pub struct DossierView {
 impl DossierView {
     /// The results as this actor may see them.
     pub fn results(&self, set: &CriteriaSet) -> Result<Results> {
-        compute(set, &self.dossier, self.review_visible)
+        compute(
+            set,
+            &self.dossier,
+            self.review_visible,
+            crate::scoring::ResultsOptions::default(),
+        )
     }
 
     /// The JSON form.
