@@ -437,3 +437,62 @@ async fn the_language_switch_goes_to_english_and_back() {
     assert!(r.header("location").unwrap().starts_with('/'));
     assert!(!r.header("location").unwrap().starts_with("//"));
 }
+
+#[tokio::test]
+async fn return_for_rework_and_reopen_are_confirmed_and_need_what_they_need() {
+    let t = fixture();
+    let ua = t.login("ua").await;
+    let rev = t.login("rev").await;
+    let state_of = |id: &str| t.state.store.dossier(id).unwrap().state();
+    // p2.A is self-assessed: "Trả lại" asks for a reason.
+    let c = page(&t, &rev, "/dossiers/p2.A/confirm/return_for_rework").await;
+    assert!(
+        c.contains("Trả lại") && c.contains("name=\"reason\""),
+        "{c}"
+    );
+    let r = t
+        .send(form(
+            &rev,
+            "/dossiers/p2.A/command",
+            &[("command", "return_for_rework"), ("reason", "  ")],
+        ))
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    assert_eq!(state_of("p2.A"), chamdiem::State::SelfAssessed);
+    post_ok(
+        &t,
+        &rev,
+        "/dossiers/p2.A/command",
+        &[
+            ("command", "return_for_rework"),
+            ("reason", "Chấm lại nhóm 1"),
+        ],
+    )
+    .await;
+    assert_eq!(state_of("p2.A"), chamdiem::State::SelfAssessment);
+    // p4.A is reviewed: "Mở lại" takes it back to the review.
+    page(&t, &rev, "/dossiers/p4.A/confirm/reopen").await;
+    post_ok(&t, &rev, "/dossiers/p4.A/command", &[("command", "reopen")]).await;
+    assert_eq!(state_of("p4.A"), chamdiem::State::SelfAssessed);
+    // A reviewer's command is not the unit's, nor is an unknown one anyone's.
+    let r = t
+        .send(ua.req("GET", "/dossiers/p1.A/confirm/archive", None))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .send(rev.req("GET", "/dossiers/p1.A/confirm/save_self", None))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A command that is not possible now says why, and changes nothing.
+    let c = page(&t, &rev, "/dossiers/p1.A/confirm/archive").await;
+    assert!(!c.contains("id=\"confirm-button\""), "{c}");
+    let r = t
+        .send(form(
+            &rev,
+            "/dossiers/p1.A/command",
+            &[("command", "archive")],
+        ))
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    assert_eq!(state_of("p1.A"), chamdiem::State::SelfAssessment);
+}
