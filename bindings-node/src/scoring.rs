@@ -74,19 +74,6 @@ pub fn rank<'a>(env: &'a Env, items: Unknown) -> Result<Unknown<'a>> {
     to_js(env, &ranking)
 }
 
-/// `evaluate`'s options.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EvaluateOptions {
-    /// `false` leaves out each result's per-criterion list.
-    #[serde(default = "yes")]
-    criteria: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// The inputs of an evaluation, taken from JavaScript. The sets and dossiers are shared, not
 /// copied (`ClassInstance` rather than `&T`, so no borrow outlives the call: a dossier may be
 /// changed while an `evaluateAsync` runs, and is then copied on write).
@@ -94,7 +81,7 @@ struct Period {
     sets: Vec<Arc<chamdiem::CriteriaSet>>,
     units: Vec<Unit>,
     dossiers: Vec<Arc<chamdiem::Dossier>>,
-    criteria: bool,
+    options: chamdiem::ResultsOptions,
 }
 
 impl Period {
@@ -105,32 +92,26 @@ impl Period {
         dossiers: Vec<ClassInstance<Dossier>>,
         options: &Option<Unknown<'_>>,
     ) -> Result<Period> {
-        let criteria = match options {
-            Some(o) if is_given(options)? => {
-                from_js::<EvaluateOptions>(env, o, "options")?.criteria
-            }
-            _ => true,
+        let options = match options {
+            Some(o) if is_given(options)? => from_js(env, o, "options")?,
+            _ => chamdiem::ResultsOptions::default(),
         };
         Ok(Period {
             sets: sets.iter().map(|s| Arc::clone(&s.inner)).collect(),
             units: from_js(env, units, "units")?,
             dossiers: dossiers.iter().map(|d| Arc::clone(&d.inner)).collect(),
-            criteria,
+            options,
         })
     }
 
     /// The evaluation as JSON text.
     fn evaluate(&self) -> chamdiem::Result<String> {
-        let mut e = chamdiem::evaluate(
+        let e = chamdiem::evaluate_with(
             self.sets.iter().map(|s| &**s),
             &self.units,
             self.dossiers.iter().map(|d| &**d),
+            self.options,
         )?;
-        if !self.criteria {
-            for r in &mut e.results {
-                r.criteria.clear();
-            }
-        }
         serde_json::to_string(&e).map_err(|e| chamdiem::Error::storage(e.to_string()))
     }
 }

@@ -870,14 +870,18 @@ pub(crate) fn rank(items: &Bound<'_, PyAny>) -> PyResult<Ranking> {
 
 /// Computes the results of every dossier (each against its own criteria set, found among
 /// ``sets`` by id and revision) and ranks them with their units (found among ``units`` by id),
-/// without holding the GIL.
+/// without holding the GIL. ``criteria=False`` leaves each result's per-criterion list empty
+/// (totals, groups, classification and ranking are the same), for a period's ranking table.
 #[pyfunction]
+#[pyo3(signature = (sets, units, dossiers, *, criteria = true))]
 pub(crate) fn evaluate(
     py: Python<'_>,
     sets: &Bound<'_, PyAny>,
     units: &Bound<'_, PyAny>,
     dossiers: &Bound<'_, PyAny>,
+    criteria: bool,
 ) -> PyResult<Evaluation> {
+    let options = chamdiem::ResultsOptions { criteria };
     let sets: Vec<Arc<chamdiem::CriteriaSet>> = sets
         .try_iter()?
         .map(|s| {
@@ -899,7 +903,7 @@ pub(crate) fn evaluate(
         .collect::<PyResult<Vec<_>>>()?;
     let refs: Vec<&chamdiem::Dossier> = guards.iter().map(|g| &g.inner).collect();
     let (results, ranking) = py
-        .detach(|| evaluate_parallel(&sets, &units, &refs))
+        .detach(|| evaluate_parallel(&sets, &units, &refs, options))
         .or_raise()?;
     Ok(Evaluation {
         results: Py::new(py, PeriodResults::new(results))?,
@@ -913,6 +917,7 @@ fn evaluate_parallel(
     sets: &[Arc<chamdiem::CriteriaSet>],
     units: &[chamdiem::Unit],
     dossiers: &[&chamdiem::Dossier],
+    options: chamdiem::ResultsOptions,
 ) -> chamdiem::Result<(Vec<chamdiem::Results>, chamdiem::Ranking)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let chunk = dossiers.len().div_ceil(threads).max(64);
@@ -921,7 +926,12 @@ fn evaluate_parallel(
             .chunks(chunk.max(1))
             .map(|part| {
                 scope.spawn(move || {
-                    chamdiem::evaluate(sets.iter().map(|s| &**s), units, part.iter().copied())
+                    chamdiem::evaluate_with(
+                        sets.iter().map(|s| &**s),
+                        units,
+                        part.iter().copied(),
+                        options,
+                    )
                 })
             })
             .collect();

@@ -302,6 +302,11 @@ def test_evaluate_and_rank(iso: cd.CriteriaSet, actors: Dict[str, cd.Actor]) -> 
     again = cd.rank(zip(units, ev.results))
     assert again.to_dict() == ev.ranking.to_dict()
     assert "<table" in ev.ranking._repr_html_() and "<table" in ev.results[0]._repr_html_()
+    # Without the per-criterion lists: the same totals and ranking.
+    lean = cd.evaluate([iso], units, dossiers, criteria=False)
+    assert lean.ranking.to_dict() == ev.ranking.to_dict()
+    assert [r.to_dict()["total"] for r in lean.results] == [r.to_dict()["total"] for r in ev.results]
+    assert lean.results[0].to_dict()["criteria"] == [] and ev.results[0].to_dict()["criteria"] != []
     with pytest.raises(cd.NotFound):
         cd.evaluate([iso], units[:1], dossiers)
 
