@@ -53,7 +53,9 @@ pub fn bench_evaluate(
     let units: Vec<Unit> = from_js(&units, "units")?;
     let mut rows = 0;
     for _ in 0..iterations {
-        let e = input.evaluate_in(&units).into_js()?;
+        let e = input
+            .evaluate_in(&units, chamdiem::ResultsOptions::default())
+            .into_js()?;
         rows = e.ranking.tables.iter().map(|t| t.rows.len()).sum();
     }
     Ok(rows)
@@ -69,7 +71,9 @@ pub fn bench_evaluate_json(
     let units: Vec<Unit> = from_js(&units, "units")?;
     let mut len = 0;
     for _ in 0..iterations {
-        let e = input.evaluate_in(&units).into_js()?;
+        let e = input
+            .evaluate_in(&units, chamdiem::ResultsOptions::default())
+            .into_js()?;
         len = serde_json::to_string(&e)
             .map(|t| t.len())
             .unwrap_or_default();

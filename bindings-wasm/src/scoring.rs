@@ -108,39 +108,26 @@ impl EvaluationInput {
         >,
     ) -> Result<JsValue, JsValue> {
         let units: Vec<Unit> = from_js(&units, "units")?;
-        let criteria = match given(&options) {
-            Some(o) => from_js::<EvaluateOptions>(o, "options")?.criteria,
-            None => true,
+        let options = match given(&options) {
+            Some(o) => from_js(o, "options")?,
+            None => chamdiem::ResultsOptions::default(),
         };
-        let mut e = self.evaluate_in(&units).into_js()?;
-        if !criteria {
-            for r in &mut e.results {
-                r.criteria.clear();
-            }
-        }
+        let e = self.evaluate_in(&units, options).into_js()?;
         to_js(&e)
     }
 }
 
-/// `evaluate`'s options.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EvaluateOptions {
-    /// `false` leaves out each result's per-criterion list.
-    #[serde(default = "yes")]
-    criteria: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
 impl EvaluationInput {
-    pub(crate) fn evaluate_in(&self, units: &[Unit]) -> chamdiem::Result<chamdiem::Evaluation> {
-        chamdiem::evaluate(
+    pub(crate) fn evaluate_in(
+        &self,
+        units: &[Unit],
+        options: chamdiem::ResultsOptions,
+    ) -> chamdiem::Result<chamdiem::Evaluation> {
+        chamdiem::evaluate_with(
             self.sets.iter().map(|s| &**s),
             units,
             self.dossiers.iter().map(|d| &**d),
+            options,
         )
     }
 }
