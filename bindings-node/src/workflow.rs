@@ -50,14 +50,10 @@ impl Dossier {
         now: String,
     ) -> Result<Unknown<'a>> {
         let (actor, command, now) = inputs(env, &actor, &command, &now)?;
-        let events =
-            chamdiem::decide(&set.inner, &self.inner, &actor, &command, now).into_js(env)?;
-        if !events.is_empty() {
-            let d = self.make_mut();
-            for e in &events {
-                d.apply(e.clone());
-            }
-        }
+        let events = self
+            .make_mut()
+            .execute(&set.inner, &actor, &command, now)
+            .into_js(env)?;
         to_js(env, &events)
     }
 

@@ -45,15 +45,11 @@ impl Dossier {
         now: &str,
     ) -> Result<JsValue, JsValue> {
         let (actor, command, now) = inputs(&actor, &command, now)?;
-        let events = chamdiem::decide(&set.inner, &self.inner, &actor, &command, now).into_js()?;
-        let out = to_js(&events)?;
-        if !events.is_empty() {
-            let d = self.make_mut();
-            for e in events {
-                d.apply(e);
-            }
-        }
-        Ok(out)
+        let events = self
+            .make_mut()
+            .execute(&set.inner, &actor, &command, now)
+            .into_js()?;
+        to_js(&events)
     }
 
     /// The events `command` would produce, without applying them.
