@@ -67,12 +67,8 @@ fn safe_name(name: &str) {
 
 /// The accepted types of the upload target.
 fn allow_list() -> AllowList {
-    AllowList::parse(
-        &["pdf", "docx", "doc", "png", "jpg", "zip", "txt"]
-            .map(String::from)
-            .to_vec(),
-    )
-    .expect("the allow-list")
+    AllowList::parse(&["pdf", "docx", "doc", "png", "jpg", "zip", "txt"].map(String::from))
+        .expect("the allow-list")
 }
 
 /// Target `upload_multipart`: an evidence upload's `multipart/form-data` body, read by the
