@@ -16,7 +16,7 @@ use crate::criteria::CriteriaSet;
 use crate::dossier::{Dossier, SetRef};
 use crate::error::{Error, Result};
 use crate::period::Period;
-use crate::scoring::{Ranking, Results};
+use crate::scoring::{Ranking, Results, ResultsOptions};
 use crate::time::Timestamp;
 use crate::unit::{Actor, Unit};
 use crate::workflow::{Command, Event, State};
@@ -620,6 +620,7 @@ fn period_results(
     store: &PostgresStore,
     db: &mut Db<'_, '_>,
     period: &str,
+    options: ResultsOptions,
 ) -> Result<Vec<Results>> {
     if !db.exists("SELECT 1 FROM periods WHERE id = $1", period)? {
         return Err(Error::not_found("period", period));
@@ -654,7 +655,7 @@ fn period_results(
             entries.next();
         }
         let d = codec::assemble(row, mine, None)?;
-        out.push(crate::scoring::results(&set, &d)?);
+        out.push(crate::scoring::results_with(&set, &d, options)?);
     }
     Ok(out)
 }
@@ -1063,12 +1064,13 @@ impl Store for PostgresStore {
     }
 
     fn period_results(&self, period: &str) -> Result<Vec<Results>> {
-        self.read_tx(|db| period_results(self, db, period))
+        self.read_tx(|db| period_results(self, db, period, ResultsOptions::default()))
     }
 
     fn period_ranking(&self, period: &str) -> Result<Ranking> {
         self.read_tx(|db| {
-            let results = period_results(self, db, period)?;
+            // A ranking needs the totals only.
+            let results = period_results(self, db, period, ResultsOptions { criteria: false })?;
             let units = db
                 .rows("SELECT id, doc::text FROM units ORDER BY id", &[])?
                 .iter()

@@ -17,7 +17,7 @@ use crate::criteria::CriteriaSet;
 use crate::dossier::{Dossier, SetRef};
 use crate::error::{Error, Result};
 use crate::period::Period;
-use crate::scoring::{Ranking, Results};
+use crate::scoring::{Ranking, Results, ResultsOptions};
 use crate::time::Timestamp;
 use crate::unit::{Actor, Unit};
 use crate::workflow::{Command, Event, State};
@@ -1491,12 +1491,13 @@ impl Store for SqliteStore {
     }
 
     fn period_results(&self, period: &str) -> Result<Vec<Results>> {
-        self.read_tx(|db| period_results(self, db, period))
+        self.read_tx(|db| period_results(self, db, period, ResultsOptions::default()))
     }
 
     fn period_ranking(&self, period: &str) -> Result<Ranking> {
         self.read_tx(|db| {
-            let results = period_results(self, db, period)?;
+            // A ranking needs the totals only.
+            let results = period_results(self, db, period, ResultsOptions { criteria: false })?;
             let units = db.rows("SELECT id, doc FROM units ORDER BY id", [], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
@@ -1532,7 +1533,12 @@ fn check_period_refs(db: &Db<'_>, period: &Period) -> Result<()> {
 /// A dossier row, its entries and its criteria set, ready to score.
 type Work = (DossierRow, Vec<(i64, String)>, Arc<CriteriaSet>);
 
-fn period_results(store: &SqliteStore, db: &Db<'_>, period: &str) -> Result<Vec<Results>> {
+fn period_results(
+    store: &SqliteStore,
+    db: &Db<'_>,
+    period: &str,
+    options: ResultsOptions,
+) -> Result<Vec<Results>> {
     if !db.exists("SELECT 1 FROM periods WHERE id = ?1", period)? {
         return Err(Error::not_found("period", period));
     }
@@ -1588,7 +1594,7 @@ fn period_results(store: &SqliteStore, db: &Db<'_>, period: &str) -> Result<Vec<
             .into_iter()
             .map(|(row, entries, set)| {
                 let d = codec::assemble(row, entries, None)?;
-                crate::scoring::results(&set, &d)
+                crate::scoring::results_with(&set, &d, options)
             })
             .collect::<Result<Vec<Results>>>()
     };
