@@ -69,7 +69,12 @@ fn shorten(name: &str) -> String {
             let stem: String = stem.chars().take(keep).collect();
             format!("{}.{ext}", stem.trim_end())
         }
-        _ => name.chars().take(MAX_CHARS).collect(),
+        // Cutting may leave a space or a dot at the end, which `sanitize` trims: trim it here
+        // too, so that a sanitized name sanitizes to itself.
+        _ => {
+            let cut: String = name.chars().take(MAX_CHARS).collect();
+            cut.trim_end_matches(['.', ' ']).to_owned()
+        }
     }
 }
 
@@ -144,6 +149,16 @@ mod tests {
         let s = sanitize(&long);
         assert_eq!(s.chars().count(), MAX_CHARS);
         assert!(s.ends_with(".pdf"));
+        // A long name without an extension, cut where a space or a dot falls: the cut name
+        // must not end with either, or sanitizing it again would change it (found by fuzzing).
+        for filler in [" ", ".", " . "] {
+            for at in MAX_CHARS - 3..=MAX_CHARS {
+                let raw = format!("{}{filler}{}", "a".repeat(at - 1), "b".repeat(300));
+                let once = sanitize(&raw);
+                assert_eq!(sanitize(&once), once, "{raw:?}");
+                assert!(!once.ends_with([' ', '.']), "{once:?}");
+            }
+        }
         assert_eq!(extension("Báo cáo.PDF").as_deref(), Some("pdf"));
         assert_eq!(extension("passwd"), None);
         assert_eq!(extension(".pdf"), None);
