@@ -25,17 +25,21 @@ fn invisible(c: char) -> bool {
 /// A name fit to keep and show: see the module's documentation. Never empty.
 pub fn sanitize(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let mut out = String::with_capacity(last.len());
-    let mut space = false;
-    for c in last.nfc() {
-        if c.is_control() || invisible(c) {
-            continue;
-        }
-        let c = match c {
+    // Characters are dropped and replaced first, and the result composed (NFC) after: dropping
+    // a character can bring a letter and a combining mark together, which must then compose,
+    // or sanitizing the name again would change it.
+    let kept: String = last
+        .chars()
+        .filter(|&c| !c.is_control() && !invisible(c))
+        .map(|c| match c {
             '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
             c if c.is_whitespace() => ' ',
             c => c,
-        };
+        })
+        .collect();
+    let mut out = String::with_capacity(kept.len());
+    let mut space = false;
+    for c in kept.nfc() {
         if c == ' ' {
             if space {
                 continue;
@@ -142,6 +146,10 @@ mod tests {
         assert_eq!(sanitize("..."), "tep");
         assert_eq!(sanitize(""), "tep");
         assert_eq!(sanitize("<script>.pdf"), "_script_.pdf");
+        // A control character between a letter and its mark: dropped, and the two compose
+        // (found by fuzzing).
+        assert_eq!(sanitize("Ba\r\u{301}o.pdf"), "Báo.pdf");
+        assert_eq!(sanitize("e\u{200B}\u{301}.pdf"), "é.pdf");
         let nfd = "Ba\u{301}o ca\u{301}o.pdf";
         assert_eq!(sanitize(nfd), "Báo cáo.pdf");
         assert_eq!(sanitize(nfd), sanitize("Báo cáo.pdf"));
