@@ -11,11 +11,14 @@
 # toolchain this script sets RUSTC_BOOTSTRAP=1, which makes the stable compiler accept them;
 # a nightly toolchain works the same. The fuzz crate (fuzz/) is its own workspace.
 #
-# New inputs go to fuzz/corpus/<target>/, which is then minimised (`cargo fuzz cmin`): commit
-# what it keeps. A failing input is written to fuzz/artifacts/<target>/ and the script carries
-# on with the next target and exits non-zero at the end; keep the input there (the replay
-# tests, `cargo test -p chamdiem --test fuzz_corpus` and
-# `cargo test -p chamdiem-server --test fuzz_corpus`, run every artifact) and fix the bug.
+# Each target starts from its committed seeds (fuzz/corpus/<target>/, read only) and from the
+# working corpus of earlier runs on this machine (fuzz/corpus-local/<target>/, not committed:
+# grown corpora are tens of megabytes). New inputs go to the working corpus, which is then
+# minimised (`cargo fuzz cmin`). A failing input is written to fuzz/artifacts/<target>/ and the
+# script carries on with the next target and exits non-zero at the end; commit the input there
+# (the replay tests, `cargo test -p chamdiem --test fuzz_corpus` and
+# `cargo test -p chamdiem-server --test fuzz_corpus`, run every artifact) and fix the bug. An
+# input worth keeping as a seed (a new kind of case) can be copied into fuzz/corpus/<target>/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -39,14 +42,16 @@ echo "==> cargo fuzz build -O (all targets)"
 summary=()
 failed=()
 for t in "${TARGETS[@]}"; do
-  mkdir -p "fuzz/corpus/$t"
+  work="fuzz/corpus-local/$t"
+  mkdir -p "$work" "fuzz/corpus/$t"
   log="$(mktemp)"
-  before=$(find "fuzz/corpus/$t" -type f | wc -l)
-  echo "==> fuzzing $t for ${SECONDS_PER_TARGET}s (corpus: $before files)"
+  seeds=$(find "fuzz/corpus/$t" -type f | wc -l)
+  before=$(find "$work" -type f | wc -l)
+  echo "==> fuzzing $t for ${SECONDS_PER_TARGET}s (seeds: $seeds files, working corpus: $before files)"
   status=0
   # /usr/bin/time reports the CPU seconds (user + system) of cargo and libFuzzer.
   /usr/bin/time -f "%U %S" -o "$log.time" \
-    "${NICE[@]}" cargo fuzz run -O "$t" "fuzz/corpus/$t" -- \
+    "${NICE[@]}" cargo fuzz run -O "$t" "$work" "fuzz/corpus/$t" -- \
     -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 >"$log" 2>&1 || status=$?
   cpu=$(awk '{printf "%.0f", $1 + $2}' "$log.time")
@@ -57,10 +62,10 @@ for t in "${TARGETS[@]}"; do
     tail -n 40 "$log" | sed 's/^/    /'
   fi
   echo "==> minimising the corpus of $t"
-  "${NICE[@]}" cargo fuzz cmin -O "$t" "fuzz/corpus/$t" >"$log.cmin" 2>&1 ||
+  "${NICE[@]}" cargo fuzz cmin -O "$t" "$work" >"$log.cmin" 2>&1 ||
     { echo "    cmin failed:"; tail -n 20 "$log.cmin" | sed 's/^/    /'; }
-  after=$(find "fuzz/corpus/$t" -type f | wc -l)
-  size=$(du -sk "fuzz/corpus/$t" | awk '{print $1}')
+  after=$(find "$work" -type f | wc -l)
+  size=$(du -sk "$work" | awk '{print $1}')
   summary+=("$(printf '%-18s %8s %12s %14s %10s  %s' "$t" "$cpu" "$runs" "$before -> $after" "${size} KiB" \
     "$([ "$status" -eq 0 ] && echo ok || echo "FAILED, see fuzz/artifacts/$t/")")")
   rm -f "$log" "$log.time" "$log.cmin"
@@ -68,7 +73,7 @@ done
 
 echo
 echo "fuzzed on $(date -u +%Y-%m-%d), ${SECONDS_PER_TARGET}s wall clock per target"
-printf '%-18s %8s %12s %14s %10s  %s\n' target "CPU s" executions "corpus files" size result
+printf '%-18s %8s %12s %14s %10s  %s\n' target "CPU s" executions "working corpus" size result
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failing targets: ${failed[*]}" >&2
