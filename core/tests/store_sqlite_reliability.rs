@@ -577,10 +577,16 @@ fn read_only_file_and_full_disk() {
             );
         }
         other => {
+            let why = other.map(|o| String::from_utf8_lossy(&o.stderr).into_owned());
+            // Under CI nothing may be skipped: the machine must allow the mounts.
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "read-only file system and full disk: cannot mount a tmpfs in a private mount \
+                 namespace here, and CI=true forbids skipping ({why:?})"
+            );
             eprintln!(
                 "\n!!!!!!!!!! SKIPPED: read-only file system and full disk: cannot mount a tmpfs \
-                 in a private mount namespace here ({:?}) !!!!!!!!!!\n",
-                other.map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+                 in a private mount namespace here ({why:?}) !!!!!!!!!!\n"
             );
         }
     }
