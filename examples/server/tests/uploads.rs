@@ -686,3 +686,126 @@ async fn the_sweeper_deletes_only_unreferenced_files() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     assert!(dir.path().join(&kept_id).exists());
 }
+
+/// Set (to a folder) in the child process of `a_full_evidence_disk_is_a_clear_error`.
+const FULL_DISK_CHILD: &str = "CHAMDIEM_FULL_EVIDENCE_DISK";
+
+/// The child of `a_full_evidence_disk_is_a_clear_error`: in a private mount namespace, the
+/// evidence folder is a 1 MiB tmpfs. One file fits; the next does not.
+#[tokio::test]
+async fn full_evidence_disk_child() {
+    let Ok(dir) = std::env::var(FULL_DISK_CHILD) else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&dir)
+        .status()
+        .map(|s| s.success());
+    if !matches!(mounted, Ok(true)) {
+        println!("CANNOT-MOUNT: {mounted:?}");
+        return;
+    }
+    let mut c = config();
+    c.evidence_store = None;
+    c.evidence_dir = Some(dir.clone());
+    c.upload_limit = 8 * 1024 * 1024;
+    let t = fixture_with(c);
+    let ua = t.login("ua").await;
+    let first = pdf(300_000);
+    let r = t
+        .send(ua.raw("POST", API, CTYPE, files(&[("truoc.pdf", &first)])))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let first_id = r.json()["files"][0]["id"].as_str().unwrap().to_owned();
+
+    // Two megabytes on a disk with about 700 KB left.
+    let r = t
+        .send(ua.raw(
+            "POST",
+            API,
+            CTYPE,
+            files(&[("nho.pdf", &pdf(1000)), ("lon.pdf", &pdf(2_000_000))]),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::INSUFFICIENT_STORAGE, "{}", r.body);
+    assert_eq!(r.code(), "insufficient_storage");
+    assert_eq!(r.json()["details"]["reason"], "storage_full", "{}", r.body);
+    assert_eq!(r.json()["details"]["file_name"], "lon.pdf", "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("full") && message.contains("lon.pdf"),
+        "{message}"
+    );
+
+    // Nothing of the refused request is left (neither its small file nor a part of the large
+    // one), and what was stored before is whole.
+    assert_eq!(kept(&t).await, vec![first_id.clone()]);
+    let on_disk: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(on_disk, vec![first_id.clone()]);
+    let e = evidence_of(&t, "p1.A", "1.1");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].id, first_id);
+    let d = t
+        .send(ua.req(
+            "GET",
+            &format!("/api/v1/dossiers/p1.A/evidence/{first_id}"),
+            None,
+        ))
+        .await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.body.as_bytes(), &first[..]);
+
+    // Once there is room again, uploads work.
+    let r = t
+        .send(ua.raw("POST", API, CTYPE, files(&[("sau.pdf", &pdf(1000))])))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    println!("FULL-EVIDENCE-DISK-CHILD-OK");
+}
+
+/// A full evidence disk: a clear 507 that names the file, nothing half-written, and nothing
+/// stored before lost. Runs `full_evidence_disk_child` under `unshare --mount` (root and
+/// `unshare` needed; otherwise SKIPPED, except under CI=true).
+#[test]
+fn a_full_evidence_disk_is_a_clear_error() {
+    if std::env::var(FULL_DISK_CHILD).is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "full_evidence_disk_child",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(FULL_DISK_CHILD, dir.path())
+        .output();
+    let (stdout, stderr) = match &out {
+        Ok(o) => (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        ),
+        Err(e) => (String::new(), e.to_string()),
+    };
+    if stdout.contains("FULL-EVIDENCE-DISK-CHILD-OK") {
+        return;
+    }
+    // `unshare` missing or refused (no test ran), or the mount refused inside.
+    let cannot_mount = stdout.contains("CANNOT-MOUNT") || !stdout.contains("running 1 test");
+    if cannot_mount && std::env::var("CI").as_deref() != Ok("true") {
+        eprintln!(
+            "\n!!!!!!!!!! SKIPPED: a full evidence disk: cannot mount a tmpfs in a private mount \
+             namespace here ({stderr}) !!!!!!!!!!\n"
+        );
+        return;
+    }
+    panic!("the full-disk child failed:\n{stdout}\n{stderr}");
+}

@@ -146,6 +146,14 @@ pub enum UploadError {
     /// 415: not a `multipart/form-data` body.
     #[error("send the files as multipart/form-data")]
     NotMultipart,
+    /// 507: the evidence store has no room left for the file.
+    #[error(
+        "the evidence store is full: `{file}` was not kept, and the files stored before are unaffected; tell the administrator"
+    )]
+    StorageFull {
+        /// The file's name.
+        file: String,
+    },
 }
 
 /// `100 MB` for people (binary multiples, as the limit is configured).
@@ -179,6 +187,7 @@ impl UploadError {
             }
             Self::Empty { .. } | Self::NoFile | Self::Interrupted { .. } => "invalid_input",
             Self::Idle { .. } | Self::TooSlow { .. } => "request_timeout",
+            Self::StorageFull { .. } => "insufficient_storage",
         }
     }
 
@@ -188,6 +197,7 @@ impl UploadError {
             "payload_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "request_timeout" => StatusCode::REQUEST_TIMEOUT,
+            "insufficient_storage" => StatusCode::INSUFFICIENT_STORAGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -217,6 +227,7 @@ impl UploadError {
             Self::Idle { secs } => json!({"reason": "idle", "seconds": secs}),
             Self::TooSlow { secs } => json!({"reason": "too_slow", "seconds": secs}),
             Self::NotMultipart => json!({"reason": "not_multipart"}),
+            Self::StorageFull { file } => json!({"reason": "storage_full", "file_name": file}),
         }
     }
 
@@ -257,6 +268,9 @@ impl UploadError {
                 format!("Việc tải lên kéo dài quá {secs} giây nên đã dừng; chưa tệp nào được lưu.")
             }
             Self::NotMultipart => "Yêu cầu tải lên không đúng định dạng.".into(),
+            Self::StorageFull { file } => format!(
+                "Ổ lưu trữ tài liệu đã đầy nên tệp \"{file}\" chưa được lưu; các tài liệu đã lưu trước đó không bị ảnh hưởng. Vui lòng báo quản trị hệ thống."
+            ),
         }
     }
 }
@@ -348,7 +362,7 @@ async fn store_file(
             }
             within(writer.wait_for_capacity(2), limits, deadline)
                 .await?
-                .map_err(|e| super::storage(&id, e))?;
+                .map_err(|e| write_error(&id, file_name, e))?;
             writer.put(chunk);
         }
         if size == 0 {
@@ -368,7 +382,7 @@ async fn store_file(
             // `finish` removes what was written when it fails.
             within(writer.finish(), limits, deadline)
                 .await?
-                .map_err(|e| super::storage(&id, e))?;
+                .map_err(|e| write_error(&id, file_name, e))?;
             Ok(Stored {
                 id,
                 file_name: file_name.to_owned(),
@@ -384,6 +398,37 @@ async fn store_file(
             Err(e)
         }
     }
+}
+
+/// A failed write: [`UploadError::StorageFull`] when the store has no room left (the disk or
+/// the quota is full), else a `storage` error.
+fn write_error(id: &str, file_name: &str, e: object_store::Error) -> AppError {
+    if is_full(&e) {
+        tracing::error!(evidence = %id, error = %e, "the evidence store is full");
+        return UploadError::StorageFull {
+            file: file_name.to_owned(),
+        }
+        .into();
+    }
+    super::storage(id, e)
+}
+
+/// Whether an error, or one of its causes, is an I/O error saying that the disk or the
+/// quota is full.
+fn is_full(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && (matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ) || matches!(io.raw_os_error(), Some(28 | 122)))
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
 }
 
 fn signature(kind: &Kind, head: &[u8], file_name: &str) -> Result<(), UploadError> {
@@ -597,9 +642,12 @@ mod tests {
             UploadError::Idle { secs: 1 },
             UploadError::TooSlow { secs: 1 },
             UploadError::NotMultipart,
+            UploadError::StorageFull {
+                file: "a.pdf".into(),
+            },
         ];
         for e in all {
-            assert!(e.status().is_client_error());
+            assert!(e.status().is_client_error() || e.status() == StatusCode::INSUFFICIENT_STORAGE);
             assert_ne!(e.message(Lang::Vi), e.message(Lang::En));
             assert!(e.details()["reason"].is_string());
         }
