@@ -59,7 +59,9 @@ pub fn sanitize(raw: &str) -> String {
     } else {
         trimmed.to_owned()
     };
-    shorten(&name)
+    // Cutting may leave a space or a dot at the end: trimmed again, so that a sanitized name
+    // sanitizes to itself.
+    shorten(&name).trim_end_matches(['.', ' ']).to_owned()
 }
 
 fn shorten(name: &str) -> String {
@@ -73,12 +75,7 @@ fn shorten(name: &str) -> String {
             let stem: String = stem.chars().take(keep).collect();
             format!("{}.{ext}", stem.trim_end())
         }
-        // Cutting may leave a space or a dot at the end, which `sanitize` trims: trim it here
-        // too, so that a sanitized name sanitizes to itself.
-        _ => {
-            let cut: String = name.chars().take(MAX_CHARS).collect();
-            cut.trim_end_matches(['.', ' ']).to_owned()
-        }
+        _ => name.chars().take(MAX_CHARS).collect(),
     }
 }
 
