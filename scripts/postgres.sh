@@ -8,6 +8,10 @@
 #                                     CHAMDIEM_TEST_POSTGRES_DIR=<folder>
 #                                     CHAMDIEM_TEST_POSTGRES_URL=<connection URL>
 #   scripts/postgres.sh stop DIR    stop the cluster in DIR and delete DIR (idempotent)
+#   scripts/postgres.sh down DIR    stop the cluster in DIR (fast shutdown), keeping its data
+#   scripts/postgres.sh up DIR      start the cluster in DIR again, on the same socket
+#
+# `down` and `up` let the tests take the database away for a moment and bring it back.
 #
 # The binaries are looked up under /usr/lib/postgresql/*/bin (newest first), then on PATH; when
 # there are none, `apt-get install postgresql` installs them. initdb refuses to run as root, so
@@ -61,6 +65,35 @@ free_port() {
   return 1
 }
 
+# pg_start BIN DIR: starts the cluster of DIR with the options saved in DIR/options.
+pg_start() {
+  as_owner "$1/pg_ctl" -D "$2/data" -l "$2/data/server.log" -w -t 30 -o "$(cat "$2/options")" start >&2
+}
+
+# made_here DIR: whether DIR is a folder made by `start` (the only kind this script touches).
+made_here() {
+  case "$(basename "$1")" in
+    chamdiem-pg.*) return 0 ;;
+    *) log "refusing to touch $1: not a folder made by '$0 start'"; return 2 ;;
+  esac
+}
+
+down() {
+  local dir="${1:-}" bin
+  [ -n "$dir" ] || { log "usage: $0 down DIR"; return 2; }
+  made_here "$dir" || return 2
+  bin="$(find_bin)"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >&2
+}
+
+up() {
+  local dir="${1:-}" bin
+  [ -n "$dir" ] || { log "usage: $0 up DIR"; return 2; }
+  made_here "$dir" || return 2
+  bin="$(find_bin)"
+  pg_start "$bin" "$dir"
+}
+
 start() {
   local bin dir port db
   bin="$(find_bin)" || { install_postgres && bin="$(find_bin)"; } || {
@@ -83,9 +116,8 @@ start() {
     return 1
   fi
   # Throwaway data: durability settings off to keep the tests fast.
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 30 \
-      -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >&2; then
+  echo "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/options"
+  if ! pg_start "$bin" "$dir"; then
     cat "$dir/data/server.log" >&2 || true
     rm -rf "$dir"
     return 1
@@ -102,10 +134,7 @@ stop() {
     log "usage: $0 stop DIR"
     return 2
   fi
-  case "$(basename "$dir")" in
-    chamdiem-pg.*) ;;
-    *) log "refusing to remove $dir: not a folder made by '$0 start'"; return 2 ;;
-  esac
+  made_here "$dir" || return 2
   [ -d "$dir" ] || return 0
   if [ -f "$dir/data/postmaster.pid" ]; then
     if bin="$(find_bin)"; then
@@ -123,5 +152,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 start | $0 stop DIR" >&2; exit 2 ;;
+  down) down "${2:-}" ;;
+  up) up "${2:-}" ;;
+  *) echo "usage: $0 start | $0 stop DIR | $0 down DIR | $0 up DIR" >&2; exit 2 ;;
 esac

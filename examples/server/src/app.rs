@@ -111,9 +111,13 @@ impl AppState {
         })))
     }
 
-    /// Opens the configured database with the system clock.
+    /// Opens the configured database with the system clock. Callable from async code: the
+    /// database is opened on a thread of its own (the PostgreSQL client starts a runtime of
+    /// its own, which may not happen on a thread that drives async tasks).
     pub fn open(config: Config) -> AppResult<Self> {
-        let db = Db::open(&config.database())?;
+        let url = config.database();
+        let db = std::thread::scope(|s| s.spawn(|| Db::open(&url)).join())
+            .map_err(|_| AppError::Internal("opening the database panicked".into()))??;
         Self::new(config, db, Arc::new(SystemClock))
     }
 

@@ -1,7 +1,8 @@
 //! [`AppError`]: every failure of a request, turned into a response with the core's stable
 //! codes and the HTTP statuses of `docs/formats.md`, plus the server's own codes
 //! (`unauthenticated`, `csrf_failed`, `rate_limited`, `payload_too_large`,
-//! `unsupported_media_type`, `request_timeout`, `password_change_required`, `internal`).
+//! `unsupported_media_type`, `request_timeout`, `evidence_store_unavailable`,
+//! `password_change_required`, `internal`).
 //!
 //! The body is always `{code, message, details}`. Server errors (5xx) are logged with their
 //! details; the response says only what the client can act on.
@@ -87,6 +88,10 @@ pub enum AppError {
     /// refusal's, see [`UploadError`]).
     #[error(transparent)]
     Upload(#[from] UploadError),
+    /// 503: the evidence store (the folder, or the object store of several instances) failed
+    /// or cannot be reached; the details are logged.
+    #[error("the evidence store failed: {0}")]
+    EvidenceStore(String),
     /// 500: a bug or an unexpected failure (logged; the response says only "internal").
     #[error("internal error: {0}")]
     Internal(String),
@@ -126,6 +131,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Import(_) => "invalid_criteria_set",
             AppError::Upload(e) => e.code(),
+            AppError::EvidenceStore(_) => "evidence_store_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -141,6 +147,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Upload(e) => e.status(),
+            AppError::EvidenceStore(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -163,6 +170,12 @@ impl AppError {
             }
             AppError::Import(problems) => (self.to_string(), json!({ "problems": problems })),
             AppError::Upload(e) => (e.to_string(), e.details()),
+            AppError::EvidenceStore(_) => (
+                "the evidence files cannot be reached at the moment; nothing was changed; try \
+                 again in a little while"
+                    .into(),
+                json!({}),
+            ),
             AppError::Internal(_) => (
                 "internal error; the administrator has the details".into(),
                 json!({}),

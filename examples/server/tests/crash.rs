@@ -12,20 +12,18 @@
 //! `CHAMDIEM_CRASH_ROUNDS` sets the number of kills (default 20; `RELIABILITY.md` gives the
 //! long run).
 
+mod process;
+
 use chamdiem::State;
 use chamdiem::criteria::CriterionKind;
 use chamdiem::store::{DossierQuery, SqliteStore, Store};
-use serde_json::{Value, json};
+use process::{Server, http, login, multipart};
+use serde_json::json;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const BOUNDARY: &str = "chamdiem-crash-boundary";
+use std::time::Duration;
 
 /// A tiny deterministic generator (xorshift), seeded from the clock and printed.
 struct Rng(u64);
@@ -39,78 +37,12 @@ impl Rng {
     }
 }
 
-/// Starts the binary on `dir` and returns it with its address.
-// The caller kills and waits for the child.
-#[allow(clippy::zombie_processes)]
-fn start(dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chamdiem-server"))
-        .args(["--listen", "127.0.0.1:0", "--log", "error", "--data-dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        assert!(Instant::now() < deadline, "the server printed no URL");
-        let line = lines.next().expect("the server printed its URL").unwrap();
-        if let Some(rest) = line.trim().strip_prefix("Listening on http://") {
-            let addr = rest.split_whitespace().next().unwrap().to_owned();
-            // Keep reading its output so that it never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return (child, addr);
-        }
-    }
-}
-
-/// One HTTP/1.1 request on a new connection: the status and the body, or `None` when the
-/// connection failed or broke (the server was killed).
-fn http(addr: &str, method: &str, path: &str, headers: &str, body: &[u8]) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).ok()?;
-    s.write_all(body).ok()?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).ok()?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text.get(9..12)?.parse().ok()?;
-    let (_, body) = text.split_once("\r\n\r\n")?;
-    Some((status, body.to_owned()))
-}
-
-/// Logs in and returns the headers that authenticate a state-changing request.
-fn login(addr: &str, login: &str) -> String {
-    let body =
-        json!({"login": login, "password": chamdiem_server::demo::DEMO_PASSWORD}).to_string();
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(
-        format!(
-            "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
+/// Starts the binary on `dir`.
+fn start(dir: &Path) -> Server {
+    Server::start(
+        &["--log", "error", "--data-dir", dir.to_str().unwrap()],
+        &[],
     )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
-    let cookie = out
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("set-cookie")
-                .then(|| value.trim().split(';').next().unwrap().to_owned())
-        })
-        .expect("a session cookie");
-    let (_, body) = out.split_once("\r\n\r\n").unwrap();
-    let v: Value = serde_json::from_str(body).unwrap();
-    let csrf = v["csrf_token"].as_str().unwrap();
-    format!("Cookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n")
 }
 
 /// The dossier of unit `unit` in self-assessment, and choice criteria with two cases each.
@@ -175,7 +107,7 @@ fn saver(
             {"criterion": code, "case": cases[(n % 2) as usize], "opinion": format!("lần {n}")}
         ]})
         .to_string();
-        match http(&addr, "POST", &path, &headers, body.as_bytes()) {
+        match http(&addr, "POST", &path, &headers, body.as_bytes()).map(|r| (r.status, r.text())) {
             Some((200, _)) => {
                 SAVED.fetch_add(1, Ordering::Relaxed);
                 let mut a = acks.lock().unwrap();
@@ -195,7 +127,6 @@ fn uploader(
     criteria: Vec<String>,
     stop: Arc<AtomicBool>,
 ) {
-    let headers = format!("{auth}Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n");
     let mut k = 0;
     while !stop.load(Ordering::Relaxed) {
         k += 1;
@@ -206,13 +137,9 @@ fn uploader(
         );
         let mut file = b"%PDF-1.4\n%chamdiem\n".to_vec();
         file.resize(40_000 + k * 1000, b'x');
-        let mut body = format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"minh-chung-{k}.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(&file);
-        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-        match http(&addr, "POST", &path, &headers, &body) {
+        let (content_type, body) = multipart(&format!("minh-chung-{k}.pdf"), &file);
+        let headers = format!("{auth}{content_type}");
+        match http(&addr, "POST", &path, &headers, &body).map(|r| (r.status, r.text())) {
             Some((201, _)) => {
                 UPLOADED.fetch_add(1, Ordering::Relaxed);
             }
@@ -290,7 +217,8 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
     eprintln!("seed {seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
-    let (mut server, mut addr) = start(dir.path());
+    let mut server = start(dir.path());
+    let mut addr = server.addr.clone();
     let auth = login(&addr, "hln");
     let (dossier, criteria) = workload(&dir.path().join("chamdiem.sqlite3"), "H-LN");
     assert!(criteria.len() >= 6, "{criteria:?}");
@@ -317,8 +245,7 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
             }));
         }
         std::thread::sleep(Duration::from_millis(50 + rng.below(500)));
-        server.kill().unwrap(); // SIGKILL
-        server.wait().unwrap();
+        server.kill(); // SIGKILL
         stop.store(true, Ordering::Relaxed);
         for c in clients {
             c.join().expect("a client failed");
@@ -326,10 +253,10 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
         let acked = acks.lock().unwrap().clone();
         check(dir.path(), &dossier, &acked, round);
         saves = *counter.lock().unwrap();
-        (server, addr) = start(dir.path());
+        server = start(dir.path());
+        addr = server.addr.clone();
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     let acked = acks.lock().unwrap().clone();
     let files = check(dir.path(), &dossier, &acked, rounds);
     let (saved, uploaded) = (

@@ -98,7 +98,9 @@ impl UploadResponse {
               (status = 409, description = "The dossier's state or deadline does not allow evidence now", body = ErrorBody),
               (status = 413, description = "A file above the limit, or too many files", body = ErrorBody),
               (status = 415, description = "A type not accepted, or content that is not what its extension says", body = ErrorBody),
-              (status = 422, description = "No such criterion, or it was not asked about in this explanation round", body = ErrorBody)))]
+              (status = 422, description = "No such criterion, or it was not asked about in this explanation round", body = ErrorBody),
+              (status = 503, description = "The database or the evidence store cannot be reached; nothing was kept", body = ErrorBody),
+              (status = 507, description = "The evidence store is full; nothing was kept", body = ErrorBody)))]
 pub async fn upload_evidence(
     State(state): State<AppState>,
     CurrentUser(a): CurrentUser,
@@ -215,7 +217,8 @@ pub async fn remove(
     params(("dossier_id" = String, Path, description = "The dossier's id"),
            ("evidence_id" = String, Path, description = "The evidence id")),
     responses((status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
-              (status = 404, description = "No such dossier in the actor's scope, or no such file on it", body = ErrorBody)))]
+              (status = 404, description = "No such dossier in the actor's scope, or no such file on it", body = ErrorBody),
+              (status = 503, description = "The database or the evidence store cannot be reached", body = ErrorBody)))]
 pub async fn download_evidence(
     State(state): State<AppState>,
     CurrentUser(a): CurrentUser,

@@ -1,5 +1,5 @@
-//! Liveness (`/healthz`), readiness (`/readyz`: the database answers) and the OpenAPI
-//! document.
+//! Liveness (`/healthz`), readiness (`/readyz`: the database answers; the evidence store's
+//! state is reported beside it) and the OpenAPI document.
 
 use crate::app::AppState;
 use crate::error::AppResult;
@@ -21,6 +21,10 @@ pub struct Health {
     /// `sqlite` or `postgres` (readiness only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// `ok` or `unavailable`: whether the evidence store answers (readiness only). It does not
+    /// decide readiness: without it scoring goes on, only uploads and downloads wait.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -37,16 +41,24 @@ pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
         database: None,
+        evidence: None,
     })
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers (the evidence store's state is reported, not required).
 #[utoipa::path(get, path = "/readyz", tag = "health", operation_id = "readyz", security(()),
     responses((status = 200, description = "Ready", body = Health),
               (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let kind = state.db.kind().to_owned();
     let ok: AppResult<Vec<chamdiem::store::SetInfo>> = state.store(|s| s.criteria_sets()).await;
+    let evidence = match state.evidence.check().await {
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(error = %e, "the evidence store does not answer");
+            "unavailable"
+        }
+    };
     let (status, text) = match ok {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {
@@ -59,6 +71,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Json(Health {
             status: text.into(),
             database: Some(kind),
+            evidence: Some(evidence.into()),
         }),
     )
         .into_response()

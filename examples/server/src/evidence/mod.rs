@@ -36,9 +36,7 @@ pub struct EvidenceStore {
 }
 
 fn storage(what: &str, e: impl std::fmt::Display) -> AppError {
-    AppError::Core(chamdiem::Error::storage(format!(
-        "evidence store: {what}: {e}"
-    )))
+    AppError::EvidenceStore(format!("{what}: {e}"))
 }
 
 /// Whether an evidence id is one the server could have made (letters, digits, `-`, `_`): ids
@@ -97,11 +95,46 @@ impl EvidenceStore {
         }
     }
 
+    /// An S3-compatible store. Settings come from the usual `AWS_…` variables (read by
+    /// `object_store`: `AWS_ENDPOINT`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_ALLOW_HTTP`,
+    /// `AWS_TIMEOUT`, …) over these defaults, chosen so that a store that went away is a
+    /// quick 503 rather than a request hanging for minutes: connect within 3 s, a request
+    /// (one part of at most [`Self::part_size`]) within 60 s, at most 3 retries within 10 s.
     #[cfg(feature = "s3")]
     fn s3(url: &str) -> AppResult<Self> {
+        use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+        use object_store::{BackoffConfig, ClientConfigKey, RetryConfig};
         let rest = &url["s3://".len()..];
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        let s3 = object_store::aws::AmazonS3Builder::from_env()
+        if bucket.is_empty() {
+            return Err(AppError::invalid(
+                "evidence_store",
+                format!("`{url}`: name the bucket, as in s3://bucket/prefix"),
+            ));
+        }
+        let mut builder = AmazonS3Builder::new()
+            .with_config(
+                AmazonS3ConfigKey::Client(ClientConfigKey::ConnectTimeout),
+                "3s",
+            )
+            .with_config(AmazonS3ConfigKey::Client(ClientConfigKey::Timeout), "60s")
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig {
+                    init_backoff: std::time::Duration::from_millis(100),
+                    max_backoff: std::time::Duration::from_secs(2),
+                    base: 2.0,
+                },
+                max_retries: 3,
+                retry_timeout: std::time::Duration::from_secs(10),
+            });
+        for (key, value) in std::env::vars() {
+            if key.starts_with("AWS_")
+                && let Ok(k) = key.to_ascii_lowercase().parse::<AmazonS3ConfigKey>()
+            {
+                builder = builder.with_config(k, value);
+            }
+        }
+        let s3 = builder
             .with_bucket_name(bucket)
             .build()
             .map_err(|e| storage(url, e))?;
@@ -196,6 +229,19 @@ impl EvidenceStore {
             Ok(_) => Ok(true),
             Err(object_store::Error::NotFound { .. }) => Ok(false),
             Err(e) => Err(storage(id, e)),
+        }
+    }
+
+    /// Whether the store answers: looks up a key that never exists (`not_found` is the
+    /// healthy answer). For the readiness report.
+    pub async fn check(&self) -> AppResult<()> {
+        match self
+            .store
+            .head(&Key::from("chamdiem-readiness-probe"))
+            .await
+        {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(storage("readiness probe", e)),
         }
     }
 

@@ -401,7 +401,7 @@ async fn store_file(
 }
 
 /// A failed write: [`UploadError::StorageFull`] when the store has no room left (the disk or
-/// the quota is full), else a `storage` error.
+/// the quota is full), else an `evidence_store_unavailable` error.
 fn write_error(id: &str, file_name: &str, e: object_store::Error) -> AppError {
     if is_full(&e) {
         tracing::error!(evidence = %id, error = %e, "the evidence store is full");
