@@ -1,16 +1,18 @@
-//! SIGKILL of the server binary in the middle of a load, at random moments, again and again.
+//! SIGKILL of the server binary in the middle of a load, at random moments, again and again,
+//! on both deployments: the embedded one (a SQLite file and an evidence folder) and the
+//! scale-out one (PostgreSQL and an S3-compatible store, each a throwaway server of its own).
 //!
 //! Four clients work one unit's dossier through the JSON API — three save cases with a
 //! numbered opinion, each on criteria of its own, one uploads evidence files — while the
-//! server is killed with SIGKILL after a random delay and started again on the same data
-//! folder. After every kill the SQLite file is opened directly and checked: the integrity
-//! check says `ok`; every save the server acknowledged is there (the stored opinion is the
-//! last acknowledged one, or the one that was in flight); the dossier equals the replay of its
-//! history and has one event per version; every evidence file a dossier records exists with
-//! its recorded size.
+//! server is killed with SIGKILL after a random delay and started again on the same data.
+//! After every kill the database is opened directly and checked: SQLite's integrity check says
+//! `ok`; every save the server acknowledged is there (the stored opinion is the last
+//! acknowledged one, or the one that was in flight); the dossier equals the replay of its
+//! history and has one event per version (no half-applied transition); every evidence file a
+//! dossier records exists with its recorded size.
 //!
-//! `CHAMDIEM_CRASH_ROUNDS` sets the number of kills (default 20; `RELIABILITY.md` gives the
-//! long run).
+//! `CHAMDIEM_CRASH_ROUNDS` sets the number of kills (default 20 on SQLite, 10 on PostgreSQL
+//! and S3; `scripts/crash.sh` runs the long version, `RELIABILITY.md` gives its figures).
 
 mod process;
 
@@ -20,7 +22,7 @@ use chamdiem::store::{DossierQuery, SqliteStore, Store};
 use process::{Server, http, login, multipart};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -37,17 +39,99 @@ impl Rng {
     }
 }
 
-/// Starts the binary on `dir`.
-fn start(dir: &Path) -> Server {
-    Server::start(
-        &["--log", "error", "--data-dir", dir.to_str().unwrap()],
-        &[],
-    )
+/// Where the server keeps its data, and how the test reads it back.
+enum Backend {
+    /// The embedded default: the data folder's SQLite file and evidence folder.
+    Sqlite(PathBuf),
+    /// PostgreSQL and an S3-compatible store (the data folder holds nothing shared).
+    #[cfg(feature = "s3")]
+    Shared {
+        data: PathBuf,
+        pg: process::Postgres,
+        s3: process::S3,
+    },
+}
+
+#[cfg(feature = "s3")]
+const BUCKET: &str = "chamdiem";
+
+impl Backend {
+    /// Starts the binary on this data.
+    fn start(&self) -> Server {
+        match self {
+            Backend::Sqlite(dir) => Server::start(
+                &["--log", "error", "--data-dir", dir.to_str().unwrap()],
+                &[],
+            ),
+            #[cfg(feature = "s3")]
+            Backend::Shared { data, pg, s3 } => {
+                let store = format!("s3://{BUCKET}/evidence");
+                let server = Server::start(
+                    &[
+                        "--log",
+                        "error",
+                        "--data-dir",
+                        data.to_str().unwrap(),
+                        "--database-url",
+                        &pg.url,
+                        "--evidence-store",
+                        &store,
+                    ],
+                    &[
+                        ("AWS_ENDPOINT", s3.endpoint.as_str()),
+                        ("AWS_ALLOW_HTTP", "true"),
+                        ("AWS_ACCESS_KEY_ID", "chamdiem-test"),
+                        ("AWS_SECRET_ACCESS_KEY", "chamdiem-test-secret"),
+                        ("AWS_REGION", "us-east-1"),
+                    ],
+                );
+                let ready = process::wait_for(Duration::from_secs(60), || {
+                    process::get(&server.addr, "/readyz", "").status == 200
+                });
+                assert!(ready, "the server never became ready");
+                server
+            }
+        }
+    }
+
+    /// The store, opened directly.
+    fn store(&self) -> Box<dyn Store> {
+        match self {
+            Backend::Sqlite(dir) => {
+                let store = SqliteStore::open(dir.join("chamdiem.sqlite3")).unwrap();
+                assert_eq!(store.integrity_check().unwrap(), vec!["ok"]);
+                Box::new(store)
+            }
+            #[cfg(feature = "s3")]
+            Backend::Shared { pg, .. } => {
+                Box::new(chamdiem::store::PostgresStore::open(&pg.url).unwrap())
+            }
+        }
+    }
+
+    /// Every stored evidence file and its size.
+    fn files(&self) -> BTreeMap<String, u64> {
+        match self {
+            Backend::Sqlite(dir) => std::fs::read_dir(dir.join("evidence"))
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name, e.metadata().unwrap().len())
+                })
+                .collect(),
+            #[cfg(feature = "s3")]
+            Backend::Shared { s3, .. } => s3
+                .objects(BUCKET)
+                .into_iter()
+                .filter_map(|(k, n)| Some((k.strip_prefix("evidence/")?.to_owned(), n)))
+                .collect(),
+        }
+    }
 }
 
 /// The dossier of unit `unit` in self-assessment, and choice criteria with two cases each.
-fn workload(db: &Path, unit: &str) -> (String, Vec<(String, [String; 2])>) {
-    let store = SqliteStore::open(db).unwrap();
+fn workload(store: &dyn Store, unit: &str) -> (String, Vec<(String, [String; 2])>) {
     let d = store
         .dossiers(&DossierQuery {
             unit: Some(unit.into()),
@@ -76,20 +160,25 @@ fn workload(db: &Path, unit: &str) -> (String, Vec<(String, [String; 2])>) {
     (d.id, criteria)
 }
 
-/// What the clients were told: per criterion, the highest acknowledged opinion number.
-type Acks = Arc<Mutex<BTreeMap<String, u64>>>;
-
-/// Acknowledged saves and uploads, counted.
-static SAVED: AtomicU64 = AtomicU64::new(0);
-static UPLOADED: AtomicU64 = AtomicU64::new(0);
+/// What the clients sent and were told.
+#[derive(Default)]
+struct Tally {
+    /// Saves sent; each save's opinion carries its number.
+    sent: Mutex<u64>,
+    /// Per criterion, the highest acknowledged opinion number.
+    acks: Mutex<BTreeMap<String, u64>>,
+    /// Acknowledged saves.
+    saved: AtomicU64,
+    /// Acknowledged uploads.
+    uploaded: AtomicU64,
+}
 
 fn saver(
     addr: String,
     auth: String,
     dossier: String,
     mine: Vec<(String, [String; 2])>,
-    counter: Arc<Mutex<u64>>,
-    acks: Acks,
+    tally: Arc<Tally>,
     stop: Arc<AtomicBool>,
 ) {
     let path = format!("/api/v1/dossiers/{dossier}/commands");
@@ -99,7 +188,7 @@ fn saver(
         let (code, cases) = &mine[i % mine.len()];
         i += 1;
         let n = {
-            let mut c = counter.lock().unwrap();
+            let mut c = tally.sent.lock().unwrap();
             *c += 1;
             *c
         };
@@ -109,8 +198,8 @@ fn saver(
         .to_string();
         match http(&addr, "POST", &path, &headers, body.as_bytes()).map(|r| (r.status, r.text())) {
             Some((200, _)) => {
-                SAVED.fetch_add(1, Ordering::Relaxed);
-                let mut a = acks.lock().unwrap();
+                tally.saved.fetch_add(1, Ordering::Relaxed);
+                let mut a = tally.acks.lock().unwrap();
                 let e = a.entry(code.clone()).or_default();
                 *e = (*e).max(n);
             }
@@ -125,6 +214,7 @@ fn uploader(
     auth: String,
     dossier: String,
     criteria: Vec<String>,
+    tally: Arc<Tally>,
     stop: Arc<AtomicBool>,
 ) {
     let mut k = 0;
@@ -141,7 +231,7 @@ fn uploader(
         let headers = format!("{auth}{content_type}");
         match http(&addr, "POST", &path, &headers, &body).map(|r| (r.status, r.text())) {
             Some((201, _)) => {
-                UPLOADED.fetch_add(1, Ordering::Relaxed);
+                tally.uploaded.fetch_add(1, Ordering::Relaxed);
             }
             // A criterion that holds its 200 files already (long runs).
             Some((400, body)) if body.contains("at most 200 files") => {}
@@ -151,15 +241,10 @@ fn uploader(
     }
 }
 
-/// The checks after a kill, on the SQLite file itself; returns the number of evidence files
+/// The checks after a kill, on the stored data itself; returns the number of evidence files
 /// the dossier under load records.
-fn check(data: &Path, dossier: &str, acks: &BTreeMap<String, u64>, round: usize) -> usize {
-    let store = SqliteStore::open(data.join("chamdiem.sqlite3")).unwrap();
-    assert_eq!(
-        store.integrity_check().unwrap(),
-        vec!["ok"],
-        "round {round}"
-    );
+fn check(backend: &Backend, dossier: &str, acks: &BTreeMap<String, u64>, round: usize) -> usize {
+    let store = backend.store();
     let d = store.dossier(dossier).unwrap();
     for (criterion, &n) in acks {
         let opinion = &d.entry(criterion).unwrap().self_opinion;
@@ -181,34 +266,27 @@ fn check(data: &Path, dossier: &str, acks: &BTreeMap<String, u64>, round: usize)
     let replayed = chamdiem::Dossier::replay(d.history().to_vec()).unwrap();
     assert_eq!(replayed, d, "round {round}: the state is its history");
     let files = d.entries().iter().map(|e| e.evidence.len()).sum();
+    let stored = backend.files();
     for summary in store.dossiers(&DossierQuery::default()).unwrap() {
         let d = store.dossier_state(&summary.id).unwrap();
         for e in d.entries() {
             for ev in &e.evidence {
-                let path = data.join("evidence").join(&ev.id);
-                let len = std::fs::metadata(&path)
-                    .unwrap_or_else(|_| {
-                        panic!(
-                            "round {round}: {} records {}, which is missing",
-                            d.id(),
-                            ev.id
-                        )
-                    })
-                    .len();
-                assert_eq!(len, ev.size, "round {round}: {} is not whole", ev.id);
+                let len = stored.get(&ev.id).unwrap_or_else(|| {
+                    panic!(
+                        "round {round}: {} records {}, which is missing",
+                        d.id(),
+                        ev.id
+                    )
+                });
+                assert_eq!(*len, ev.size, "round {round}: {} is not whole", ev.id);
             }
         }
     }
     files
 }
 
-#[cfg(unix)]
-#[test]
-fn sigkill_under_load_loses_no_acknowledged_save() {
-    let rounds: usize = std::env::var("CHAMDIEM_CRASH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+/// Kills the server under load `rounds` times, checking everything after each kill.
+fn sigkill_under_load(backend: Backend, rounds: usize) {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -216,32 +294,28 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
         | 1;
     eprintln!("seed {seed}");
     let mut rng = Rng(seed);
-    let dir = tempfile::tempdir().unwrap();
-    let mut server = start(dir.path());
-    let mut addr = server.addr.clone();
-    let auth = login(&addr, "hln");
-    let (dossier, criteria) = workload(&dir.path().join("chamdiem.sqlite3"), "H-LN");
+    let mut server = backend.start();
+    let auth = login(&server.addr, "hln");
+    let (dossier, criteria) = workload(backend.store().as_ref(), "H-LN");
     assert!(criteria.len() >= 6, "{criteria:?}");
-    let counter = Arc::new(Mutex::new(0u64));
-    let acks: Acks = Arc::default();
-    let mut saves = 0;
+    let tally = Arc::new(Tally::default());
     for round in 0..rounds {
         let stop = Arc::new(AtomicBool::new(false));
         let mut clients = Vec::new();
         for k in 0..3 {
             let mine: Vec<_> = criteria.iter().skip(k).step_by(3).cloned().collect();
-            let (addr, auth, dossier) = (addr.clone(), auth.clone(), dossier.clone());
-            let (counter, acks, stop) = (counter.clone(), acks.clone(), stop.clone());
+            let (addr, auth, dossier) = (server.addr.clone(), auth.clone(), dossier.clone());
+            let (tally, stop) = (tally.clone(), stop.clone());
             clients.push(std::thread::spawn(move || {
-                saver(addr, auth, dossier, mine, counter, acks, stop)
+                saver(addr, auth, dossier, mine, tally, stop)
             }));
         }
         {
-            let (addr, auth, dossier) = (addr.clone(), auth.clone(), dossier.clone());
+            let (addr, auth, dossier) = (server.addr.clone(), auth.clone(), dossier.clone());
             let codes = criteria.iter().map(|(c, _)| c.clone()).collect();
-            let stop = stop.clone();
+            let (tally, stop) = (tally.clone(), stop.clone());
             clients.push(std::thread::spawn(move || {
-                uploader(addr, auth, dossier, codes, stop)
+                uploader(addr, auth, dossier, codes, tally, stop)
             }));
         }
         std::thread::sleep(Duration::from_millis(50 + rng.below(500)));
@@ -250,18 +324,17 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
         for c in clients {
             c.join().expect("a client failed");
         }
-        let acked = acks.lock().unwrap().clone();
-        check(dir.path(), &dossier, &acked, round);
-        saves = *counter.lock().unwrap();
-        server = start(dir.path());
-        addr = server.addr.clone();
+        let acked = tally.acks.lock().unwrap().clone();
+        check(&backend, &dossier, &acked, round);
+        server = backend.start();
     }
     server.kill();
-    let acked = acks.lock().unwrap().clone();
-    let files = check(dir.path(), &dossier, &acked, rounds);
+    let acked = tally.acks.lock().unwrap().clone();
+    let files = check(&backend, &dossier, &acked, rounds);
+    let saves = *tally.sent.lock().unwrap();
     let (saved, uploaded) = (
-        SAVED.load(Ordering::Relaxed),
-        UPLOADED.load(Ordering::Relaxed),
+        tally.saved.load(Ordering::Relaxed),
+        tally.uploaded.load(Ordering::Relaxed),
     );
     assert!(saved > 0, "no save was acknowledged");
     // Every acknowledged upload is recorded (the count also holds what the demo recorded, and
@@ -274,4 +347,38 @@ fn sigkill_under_load_loses_no_acknowledged_save() {
         "{rounds} SIGKILLs under load: {saves} saves sent, {saved} acknowledged, all present; \
          {uploaded} uploads acknowledged, {files} files recorded, all whole"
     );
+}
+
+fn rounds(default: usize) -> usize {
+    std::env::var("CHAMDIEM_CRASH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_under_load_loses_no_acknowledged_save() {
+    let dir = tempfile::tempdir().unwrap();
+    sigkill_under_load(Backend::Sqlite(dir.path().to_owned()), rounds(20));
+}
+
+#[cfg(all(unix, feature = "s3"))]
+#[test]
+fn sigkill_under_load_on_postgresql_and_s3_loses_no_acknowledged_save() {
+    let test = "sigkill_under_load_on_postgresql_and_s3_loses_no_acknowledged_save";
+    let Some(pg) = process::Postgres::start(test) else {
+        return;
+    };
+    let Some(s3) = process::S3::start(test) else {
+        return;
+    };
+    s3.create_bucket(BUCKET);
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend::Shared {
+        data: dir.path().to_owned(),
+        pg,
+        s3,
+    };
+    sigkill_under_load(backend, rounds(10));
 }
