@@ -85,5 +85,5 @@ pub use time::Timestamp;
 pub use unit::{Actor, Role, Unit, UnitKind};
 pub use workflow::{
     ActionStatus, Change, Command, CommandName, DossierView, Event, State, available_actions,
-    decide, precheck, view,
+    decide, precheck, view, visible_results,
 };

@@ -1675,13 +1675,21 @@ fn check_dossier(
             continue; // a second member of the same unit sees the same
         }
         let v = view(d, actor);
+        let direct = visible_results(cs, d, actor);
         let foreign = (actor.role == Role::Unit && actor.unit != "U1")
             || (actor.role == Role::Reviewer && actor.unit != "P");
         if foreign {
             prop_assert_eq!(v.map(|_| ()).unwrap_err().code(), "forbidden");
+            prop_assert_eq!(direct.map(|_| ()).unwrap_err().code(), "forbidden");
             continue;
         }
         let v = v.map_err(|e| TestCaseError::fail(format!("view: {e}")))?;
+        // The results without the view are the view's results.
+        let direct = direct.map_err(|e| TestCaseError::fail(format!("visible_results: {e}")))?;
+        let via_view = v
+            .results(cs)
+            .map_err(|e| TestCaseError::fail(format!("view results: {e}")))?;
+        prop_assert_eq!(&direct, &via_view);
         let full = matches!(actor.role, Role::Reviewer | Role::Admin) || m.released;
         prop_assert_eq!(v.review_visible, full);
         if full {

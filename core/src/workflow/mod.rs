@@ -21,7 +21,7 @@ pub use command::{
 };
 pub use decide::decide;
 pub use event::{Change, Event, Phase, RequestChange, ScoreChange, TextChange};
-pub use view::{DossierView, view};
+pub use view::{DossierView, view, visible_results};
 
 use crate::unit::Role;
 use serde::{Deserialize, Serialize};

@@ -62,11 +62,31 @@ pub(crate) fn check_read(dossier: &Dossier, actor: &Actor) -> Result<()> {
     }
 }
 
+/// Whether `actor` sees the review of `dossier`: reviewers and administrators always, others
+/// once the review is released.
+fn review_visible(dossier: &Dossier, actor: &Actor) -> bool {
+    matches!(actor.role, Role::Reviewer | Role::Admin) || dossier.review_released
+}
+
+/// The results of `dossier` as `actor` may see them: the same as
+/// `view(dossier, actor)?.results(set)`, without building the view, so without copying the
+/// dossier or needing its history (a store's `dossier_state` is enough). `forbidden` as
+/// [`view`].
+pub fn visible_results(set: &CriteriaSet, dossier: &Dossier, actor: &Actor) -> Result<Results> {
+    check_read(dossier, actor)?;
+    compute(
+        set,
+        dossier,
+        review_visible(dossier, actor),
+        crate::scoring::ResultsOptions::default(),
+    )
+}
+
 /// The view of `dossier` for `actor`; `forbidden` for a unit of another unit or a reviewer of
 /// another assessing unit.
 pub fn view(dossier: &Dossier, actor: &Actor) -> Result<DossierView> {
     check_read(dossier, actor)?;
-    let full = matches!(actor.role, Role::Reviewer | Role::Admin) || dossier.review_released;
+    let full = review_visible(dossier, actor);
     let mut d = dossier.clone();
     if !full {
         for e in &mut d.entries {

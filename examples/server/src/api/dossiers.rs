@@ -317,10 +317,9 @@ pub async fn get_results(
     let actor = a.actor();
     let r = state
         .store(move |s| {
-            let d = scope::dossier(s, &actor, &dossier_id)?;
+            let d = scope::dossier_state(s, &actor, &dossier_id)?;
             let set = s.criteria_set(&d.criteria_set().id, d.criteria_set().revision)?;
-            let view = chamdiem::view(&d, &actor)?;
-            let r = view.results(&set)?;
+            let r = chamdiem::visible_results(&set, &d, &actor)?;
             if q.group.is_some() || q.explanation_requested.unwrap_or(false) {
                 r.filtered(&ResultsFilter {
                     group: q.group,
@@ -379,7 +378,7 @@ pub async fn execute(
     };
     let done = state
         .store(move |s| {
-            scope::dossier(s, &actor, &dossier_id)?;
+            scope::dossier_state(s, &actor, &dossier_id)?;
             s.execute(&dossier_id, &actor, &command, now)
         })
         .await?;

@@ -96,13 +96,31 @@ pub fn same_province(tree: &Tree, actor: &Actor, unit: &str) -> bool {
 /// The stored dossier `id` if `actor` may read it; `not_found` otherwise (as if it did not
 /// exist).
 pub fn dossier(store: &dyn Store, actor: &Actor, id: &str) -> chamdiem::Result<chamdiem::Dossier> {
-    let d = store.dossier(id)?;
+    visible(store, actor, store.dossier(id)?)
+}
+
+/// `d` if `actor` reads it; `not_found` otherwise.
+fn visible(
+    store: &dyn Store,
+    actor: &Actor,
+    d: chamdiem::Dossier,
+) -> chamdiem::Result<chamdiem::Dossier> {
     let tree = Tree::load(store)?;
     if reads(&tree, actor, d.unit(), d.assessing_unit()) {
         Ok(d)
     } else {
-        Err(chamdiem::Error::not_found("dossier", id))
+        Err(chamdiem::Error::not_found("dossier", d.id()))
     }
+}
+
+/// As [`dossier`], without the history (the store's `dossier_state`): for answers that need
+/// only the present state, such as the results, or only the scope check, such as a command.
+pub fn dossier_state(
+    store: &dyn Store,
+    actor: &Actor,
+    id: &str,
+) -> chamdiem::Result<chamdiem::Dossier> {
+    visible(store, actor, store.dossier_state(id)?)
 }
 
 /// The stored period `id` if `actor` sees its province; `not_found` otherwise.
