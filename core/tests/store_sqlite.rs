@@ -262,3 +262,158 @@ fn cached_states_never_go_stale() {
     assert_eq!(d, b.dossier("2026/D1").unwrap());
     assert_eq!(chamdiem::Dossier::replay(d.history().to_vec()).unwrap(), d);
 }
+
+/// Four commands that arrive while the writer is busy: three saves on dossiers of their own
+/// and one refused (an unknown criterion).
+fn four_commands(store: &SqliteStore, round: usize) -> Vec<(String, chamdiem::Command)> {
+    (1..=4)
+        .map(|k| {
+            let id = format!("2026/D{k}");
+            let base = store.dossier_state(&id).unwrap().version();
+            let criterion = if k == 4 { "9.99" } else { "1.1" };
+            let case = if round.is_multiple_of(2) { "a" } else { "b" };
+            (
+                id,
+                save_self(Some(base), criterion, case, &format!("r{round} d{k}")),
+            )
+        })
+        .collect()
+}
+
+/// Runs `commands` from threads of their own while another transaction holds the writer, so
+/// that they queue up and the next holder runs them together; `arm` is called just before
+/// the writer is released. The answers, in order.
+fn as_one_batch(
+    store: &SqliteStore,
+    commands: &[(String, chamdiem::Command)],
+    arm: impl FnOnce(),
+) -> Vec<chamdiem::Result<chamdiem::store::Executed>> {
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let holder = s.spawn(move || {
+            store
+                .write(|_| {
+                    held_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok::<_, chamdiem::Error>(())
+                })
+                .unwrap()
+        });
+        held_rx.recv().unwrap();
+        let workers: Vec<_> = commands
+            .iter()
+            .enumerate()
+            .map(|(k, (id, cmd))| {
+                s.spawn(move || {
+                    store.execute(
+                        id,
+                        &officer(&format!("u{k}"), &format!("D{}", k + 1)),
+                        cmd,
+                        at(5),
+                    )
+                })
+            })
+            .collect();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while store.waiting_commands() < commands.len() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the commands never queued"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        arm();
+        release_tx.send(()).unwrap();
+        holder.join().unwrap();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn commands_waiting_for_the_writer_share_one_commit_and_are_answered_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = Arc::new(FaultPlan::new());
+    let store = SqliteStore::open_with(
+        dir.path().join("batch.db"),
+        SqliteOptions::default().faults(faults.clone()),
+    )
+    .unwrap();
+    conformance::seed(&store, 4, 3);
+    let versions = |store: &SqliteStore| -> Vec<u64> {
+        (1..=4)
+            .map(|k| {
+                store
+                    .dossier_state(&format!("2026/D{k}"))
+                    .unwrap()
+                    .version()
+            })
+            .collect()
+    };
+    let check = |results: &[chamdiem::Result<chamdiem::store::Executed>], before: &[u64]| {
+        for (k, r) in results.iter().enumerate().take(3) {
+            assert_eq!(r.as_ref().unwrap().version, before[k] + 1, "save {k}");
+        }
+        assert_eq!(results[3].as_ref().unwrap_err().code(), "unknown_criterion");
+    };
+
+    // One after another: the operations four separate transactions take.
+    let before = versions(&store);
+    let commands = four_commands(&store, 0);
+    faults.fail_nth(u64::MAX);
+    let serial: Vec<_> = commands
+        .iter()
+        .enumerate()
+        .map(|(k, (id, cmd))| {
+            store.execute(
+                id,
+                &officer(&format!("u{k}"), &format!("D{}", k + 1)),
+                cmd,
+                at(5),
+            )
+        })
+        .collect();
+    let serial_ops = faults.operations();
+    check(&serial, &before);
+
+    // Queued behind a busy writer: one transaction, so three BEGIN/COMMIT pairs fewer (the
+    // count includes the holder's own COMMIT).
+    let before = versions(&store);
+    let commands = four_commands(&store, 1);
+    let batch = as_one_batch(&store, &commands, || faults.fail_nth(u64::MAX));
+    let batch_ops = faults.operations() - 1;
+    check(&batch, &before);
+    assert_eq!(
+        serial_ops - batch_ops,
+        6,
+        "serial {serial_ops}, batched {batch_ops}"
+    );
+    for (k, (id, _)) in commands.iter().enumerate().take(3) {
+        let d = store.dossier(id).unwrap();
+        assert_eq!(
+            d.entry("1.1").unwrap().self_opinion,
+            format!("r1 d{}", k + 1)
+        );
+        assert_eq!(chamdiem::Dossier::replay(d.history().to_vec()).unwrap(), d);
+    }
+
+    // The same batch whose COMMIT fails: every command gets the error, nothing is written,
+    // and no cached state runs ahead of the database.
+    let before = versions(&store);
+    let commands = four_commands(&store, 2);
+    let failed = as_one_batch(&store, &commands, || faults.fail_nth(1 + batch_ops));
+    assert!(faults.triggered());
+    for r in &failed {
+        let e = r.as_ref().unwrap_err();
+        assert_eq!(e.code(), "storage");
+        assert!(e.to_string().contains("COMMIT"), "{e}");
+    }
+    faults.disarm();
+    assert_eq!(versions(&store), before);
+    let d1 = store.dossier("2026/D1").unwrap();
+    assert_eq!(d1.entry("1.1").unwrap().self_opinion, "r1 d1");
+    // And the store goes on.
+    let retried = as_one_batch(&store, &four_commands(&store, 3), || ());
+    check(&retried, &before);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok"]);
+}

@@ -312,7 +312,57 @@ pub struct SqliteStore {
     options: SqliteOptions,
     sets: RwLock<HashMap<(String, u32), Arc<CriteriaSet>>>,
     states: Mutex<HashMap<String, Cached>>,
+    queue: Mutex<Queue>,
+    answered: Condvar,
 }
+
+/// Commands waiting for the writer. Whoever holds the writer runs every command waiting, each
+/// in a savepoint of one transaction, and commits once (group commit): under concurrent
+/// saves, one `fsync` acknowledges many. A command's answer is given only after the commit.
+#[derive(Default)]
+struct Queue {
+    next: u64,
+    /// Whether a command's thread is running a batch (or waiting for the writer to).
+    leader: bool,
+    waiting: Vec<Job>,
+    done: HashMap<u64, Result<Executed>>,
+}
+
+/// The batch's leader: when it ends, even by a panic, its commands are answered (a command
+/// left without an answer gets an error), the next leader may start, and the waiting wake.
+struct Leading<'a> {
+    store: &'a SqliteStore,
+    tickets: Vec<u64>,
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        let mut q = lock(&self.store.queue);
+        for t in self.tickets.drain(..) {
+            q.done.entry(t).or_insert_with(|| {
+                Err(Error::storage(
+                    "the command's batch failed before it was answered; nothing was written",
+                ))
+            });
+        }
+        q.leader = false;
+        drop(q);
+        self.store.answered.notify_all();
+    }
+}
+
+/// One queued [`Store::execute`].
+struct Job {
+    ticket: u64,
+    dossier: String,
+    actor: Actor,
+    command: Command,
+    now: Timestamp,
+}
+
+/// What a command leaves for the cache once committed: the new state, its last event, and
+/// its history when at hand.
+type After = (Dossier, i64, Option<Arc<Vec<Event>>>);
 
 /// A decoded dossier state and the (version, last event) it was stored at.
 struct Cached {
@@ -376,6 +426,8 @@ impl SqliteStore {
             options,
             sets: RwLock::default(),
             states: Mutex::default(),
+            queue: Mutex::default(),
+            answered: Condvar::new(),
         };
         {
             let conn = lock(&store.writer);
@@ -409,7 +461,15 @@ impl SqliteStore {
             options: options.readers(0),
             sets: RwLock::default(),
             states: Mutex::default(),
+            queue: Mutex::default(),
+            answered: Condvar::new(),
         })
+    }
+
+    /// Commands waiting for the writer now: the next holder of the writer runs them all in
+    /// one transaction. A gauge for monitoring; it says how deep the write queue is.
+    pub fn waiting_commands(&self) -> usize {
+        lock(&self.queue).waiting.len()
     }
 
     /// The database file (`None` in memory).
@@ -737,6 +797,98 @@ impl SqliteStore {
                 history,
             },
         );
+    }
+
+    /// Runs `jobs` in one write transaction, each in a savepoint (a refused or failed command
+    /// leaves nothing behind and does not stop the others), commits once, then updates the
+    /// cache. If the transaction cannot begin or commit, every command fails with that error
+    /// and nothing is written.
+    fn run_batch(&self, conn: &mut Connection, jobs: &[Job]) -> Vec<Result<Executed>> {
+        let all = |e: Error| jobs.iter().map(|_| Err(e.clone())).collect();
+        if let Err(e) = fault(&self.options.faults, "BEGIN IMMEDIATE") {
+            return all(e);
+        }
+        let mut tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        {
+            Ok(tx) => tx,
+            Err(e) => return all(sql_error(e)),
+        };
+        let mut results = Vec::with_capacity(jobs.len());
+        let mut after: Vec<After> = Vec::new();
+        for job in jobs {
+            let result = match tx.savepoint() {
+                Ok(mut sp) => {
+                    let db = Db {
+                        conn: &sp,
+                        faults: &self.options.faults,
+                    };
+                    match self.execute_one(&db, job) {
+                        Ok((done, state)) => match sp.commit() {
+                            Ok(()) => {
+                                after.extend(state);
+                                Ok(done)
+                            }
+                            // Not released, the savepoint would be committed with the rest.
+                            Err(e) => return all(sql_error(e)),
+                        },
+                        Err(e) => {
+                            let undone = sp.rollback().and_then(|()| sp.commit());
+                            match undone {
+                                Ok(()) => Err(e),
+                                // The savepoint could not be undone: the whole batch goes.
+                                Err(u) => return all(sql_error(u)),
+                            }
+                        }
+                    }
+                }
+                Err(e) => Err(sql_error(e)),
+            };
+            results.push(result);
+        }
+        if let Err(e) = fault(&self.options.faults, "COMMIT") {
+            // The transaction rolls back when dropped.
+            return all(e);
+        }
+        if let Err(e) = tx.commit() {
+            return all(sql_error(e));
+        }
+        // Only once committed: the cache holds nothing the database does not.
+        for (d, last_seq, history) in after {
+            self.remember(d, last_seq, history);
+        }
+        results
+    }
+
+    /// One command inside the batch's transaction: the answer, and what the cache gets once
+    /// committed.
+    fn execute_one(&self, db: &Db<'_>, job: &Job) -> Result<(Executed, Option<After>)> {
+        let (mut d, last_seq, history) = self
+            .load_cached(db, &job.dossier, false, true)?
+            .ok_or_else(|| no_dossier(&job.dossier))?;
+        let set = self.set(db, &d.criteria_set.id, d.criteria_set.revision)?;
+        let base = d.version;
+        let events = d.execute(&set, &job.actor, &job.command, job.now)?;
+        let done = Executed {
+            version: d.version,
+            state: d.state,
+            events: Vec::new(),
+        };
+        if events.is_empty() {
+            // Nothing written: the state taken from the cache goes back as it was.
+            return Ok((done, Some((d, last_seq, history))));
+        }
+        let plan = codec::plan(&d, base, last_seq, &events);
+        self.write_plan(db, &job.dossier, &plan)?;
+        // A cached history grows by the new events; else the next full load reads it.
+        let history = history.map(|h| {
+            let mut h = Arc::try_unwrap(h).unwrap_or_else(|h| (*h).clone());
+            h.extend(events.iter().cloned());
+            Arc::new(h)
+        });
+        Ok((
+            Executed { events, ..done },
+            Some((d, plan.last_seq, history)),
+        ))
     }
 
     fn write_plan(&self, db: &Db<'_>, id: &str, plan: &WritePlan) -> Result<()> {
@@ -1402,40 +1554,50 @@ impl Store for SqliteStore {
         command: &Command,
         now: Timestamp,
     ) -> Result<Executed> {
-        let (done, after) = self.write_tx(|db| {
-            let (mut d, last_seq, history) = self
-                .load_cached(db, dossier, false, true)?
-                .ok_or_else(|| no_dossier(dossier))?;
-            let set = self.set(db, &d.criteria_set.id, d.criteria_set.revision)?;
-            let base = d.version;
-            let events = d.execute(&set, actor, command, now)?;
-            let done = Executed {
-                version: d.version,
-                state: d.state,
-                events: Vec::new(),
-            };
-            if events.is_empty() {
-                // Nothing written: the state taken from the cache goes back as it was.
-                return Ok((done, Some((d, last_seq, history))));
-            }
-            let plan = codec::plan(&d, base, last_seq, &events);
-            self.write_plan(db, dossier, &plan)?;
-            // A cached history grows by the new events; else the next full load reads it.
-            let history = history.map(|h| {
-                let mut h = Arc::try_unwrap(h).unwrap_or_else(|h| (*h).clone());
-                h.extend(events.iter().cloned());
-                Arc::new(h)
-            });
-            Ok((
-                Executed { events, ..done },
-                Some((d, plan.last_seq, history)),
-            ))
-        })?;
-        // Only once committed: the cache holds nothing the database does not.
-        if let Some((d, last_seq, history)) = after {
-            self.remember(d, last_seq, history);
+        if self.options.read_only {
+            return Err(read_only());
         }
-        Ok(done)
+        let mut q = lock(&self.queue);
+        q.next += 1;
+        let ticket = q.next;
+        q.waiting.push(Job {
+            ticket,
+            dossier: dossier.to_owned(),
+            actor: actor.clone(),
+            command: command.clone(),
+            now,
+        });
+        loop {
+            if let Some(done) = q.done.remove(&ticket) {
+                return done;
+            }
+            if q.leader {
+                // Another command's thread runs a batch: ours is in it or in the next one.
+                q = self.answered.wait(q).unwrap_or_else(|p| p.into_inner());
+                continue;
+            }
+            q.leader = true;
+            drop(q);
+            let mut conn = lock(&self.writer);
+            // Everything that queued up while the writer was busy goes in this batch.
+            let jobs = std::mem::take(&mut lock(&self.queue).waiting);
+            let mut leading = Leading {
+                store: self,
+                tickets: jobs.iter().map(|j| j.ticket).collect(),
+            };
+            let results = self.run_batch(&mut conn, &jobs);
+            drop(conn);
+            {
+                let mut q = lock(&self.queue);
+                for (job, result) in jobs.iter().zip(results) {
+                    q.done.insert(job.ticket, result);
+                }
+            }
+            leading.tickets.clear();
+            // Answers are published; the next leader may start, and the waiting wake.
+            drop(leading);
+            q = lock(&self.queue);
+        }
     }
 
     fn save_dossier(&self, dossier: &Dossier, expected_version: u64) -> Result<()> {
