@@ -91,7 +91,8 @@ pub struct Config {
     #[arg(long, env = "CHAMDIEM_UPLOAD_FILES", default_value_t = 20)]
     pub upload_files: usize,
     /// Uploads received at the same time; more wait their turn. Memory held by uploads is at
-    /// most this many times the store's part size (256 KiB on a folder, 8 MiB on S3).
+    /// most this many times a few received chunks (about 2 MB, local folder) or two parts
+    /// of the store (16 MiB on S3).
     #[arg(long, env = "CHAMDIEM_UPLOAD_CONCURRENCY", default_value_t = 16)]
     pub upload_concurrency: usize,
     /// An upload that sends nothing for this long is abandoned (seconds).
@@ -128,6 +129,11 @@ pub struct Config {
     /// IP addresses). Without them the client address is the connection's peer.
     #[arg(long, env = "CHAMDIEM_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Client addresses exempt from the per-address login limit (comma-separated IP
+    /// addresses): a load generator, a monitoring probe. The per-account backoff still
+    /// applies to them.
+    #[arg(long, env = "CHAMDIEM_THROTTLE_EXEMPT", value_delimiter = ',')]
+    pub throttle_exempt: Vec<IpAddr>,
     /// The log filter (`info`, `debug`, `chamdiem_server=debug,tower_http=info`).
     #[arg(long, env = "CHAMDIEM_LOG", default_value = "info")]
     pub log: String,

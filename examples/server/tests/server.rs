@@ -392,6 +392,67 @@ async fn fifty_failures_from_one_address_get_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn an_exempt_address_is_not_limited_but_its_accounts_still_back_off() {
+    let mut c = config();
+    c.throttle_exempt = vec!["198.51.100.9".parse().unwrap()];
+    let t = fixture_with(c);
+    let burst = t.state.config.login_burst as usize;
+    // Far more failures than the burst, each on an account of its own: never 429.
+    for i in 0..burst * 2 {
+        let r = t
+            .send(from(
+                [198, 51, 100, 9],
+                json_req(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &json!({"login": format!("probe{i}"), "password": "wrong password"}),
+                ),
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {i}: {}",
+            r.body
+        );
+    }
+    // The exemption is of the address only: one account failing again and again still waits.
+    let free = t.state.config.account_free_failures as usize;
+    let mut statuses = Vec::new();
+    for i in 0..free + 2 {
+        let r = t
+            .send(from(
+                [198, 51, 100, 9],
+                json_req(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &json!({"login": "ua", "password": format!("wrong {i}")}),
+                ),
+            ))
+            .await;
+        statuses.push(r.status.as_u16());
+    }
+    assert!(statuses[..free].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[free..].iter().all(|s| *s == 429), "{statuses:?}");
+    // A neighbour address is not exempt.
+    let mut limited = false;
+    for i in 0..burst + 1 {
+        let r = t
+            .send(from(
+                [198, 51, 100, 10],
+                json_req(
+                    "POST",
+                    "/api/v1/auth/login",
+                    &json!({"login": format!("other{i}"), "password": "wrong password"}),
+                ),
+            ))
+            .await;
+        limited |= r.status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited, "the neighbour address is limited");
+}
+
+#[tokio::test]
 async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
     let t = fixture();
     let mut statuses = Vec::new();
