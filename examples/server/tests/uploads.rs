@@ -560,8 +560,8 @@ fn generated(
     first.chain(rest)
 }
 
-/// The memory of an upload is bounded by the chunk and the store's part size, not by the
-/// file: 150 MiB sent against the 100 MiB limit, into a folder store. The server reads it
+/// The memory of an upload is bounded by a few chunks (a few parts on an object store), not
+/// by the file: 150 MiB sent against the 100 MiB limit, into a folder store. The server reads it
 /// chunk by chunk, writing as it goes (the bytes produced never run more than a few parts
 /// ahead of the bytes on disk), stops reading right after the limit, and keeps nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -575,8 +575,9 @@ async fn a_file_larger_than_any_buffer_streams_through_and_is_refused_at_the_lim
     let ua = t.login("ua").await;
     let part = t.state.evidence.part_size() as u64;
     let chunk = 64 * 1024;
-    // What may be in memory at once: the part being filled, two parts being written, the
-    // chunk in hand and the parser's buffer. Generous, and still a tiny fraction of the file.
+    // What may be in memory at once: in the folder, the chunk being written, the chunk being
+    // hashed, the chunk in hand and the parser's buffer (in parts, as an object store's
+    // writer would hold them: three parts). Generous, and still a tiny fraction of the file.
     let bound = 3 * part + 4 * chunk as u64 + 1024 * 1024;
     assert!(bound < 4 * 1024 * 1024);
 

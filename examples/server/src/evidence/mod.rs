@@ -6,13 +6,16 @@
 //!   file at `<evidence-dir>/<evidence id>`, written to a staging file, fsynced, renamed), in
 //!   memory for tests, S3-compatible storage for several instances (`--evidence-store
 //!   s3://…`, the `s3` feature). Moving to another store is configuration.
-//! - Uploads ([`upload`]) stream: each chunk is counted, hashed and handed to the store's
-//!   multipart writer, which holds at most a part in memory ([`EvidenceStore::part_size`]).
+//! - Uploads ([`upload`]) stream: each chunk is counted, hashed (on a thread of its own) and
+//!   handed to the store's writer ([`FileWriter`]): in the local folder a thread that writes
+//!   and flushes as the upload goes ([`folder`]); elsewhere the store's multipart writer,
+//!   which holds at most two parts in memory ([`EvidenceStore::part_size`]).
 //! - The order of writes keeps a rule: **no record points at a missing file**. A file is
 //!   complete in the store before `attach_evidence` records it; it is deleted only after
 //!   `remove_evidence` was accepted. A crash in between leaves an unreferenced file, which
 //!   [`sweep`] deletes later.
 
+pub mod folder;
 pub mod kinds;
 pub mod names;
 pub mod upload;
@@ -191,14 +194,23 @@ impl EvidenceStore {
 
     /// A streaming writer for a new file: nothing is visible under `id` until it finishes;
     /// `abort` removes what was written.
-    pub async fn writer(&self, id: &str) -> AppResult<WriteMultipart> {
+    pub async fn writer(&self, id: &str) -> AppResult<FileWriter> {
         let key = Self::key(id)?;
+        if let Some(dir) = &self.folder {
+            return folder::FolderWriter::start(dir.clone(), id)
+                .await
+                .map(FileWriter::Folder)
+                .map_err(|e| storage(id, e));
+        }
         let upload = self
             .store
             .put_multipart(&key)
             .await
             .map_err(|e| storage(id, e))?;
-        Ok(WriteMultipart::new_with_chunk_size(upload, self.part_size))
+        Ok(FileWriter::Object(WriteMultipart::new_with_chunk_size(
+            upload,
+            self.part_size,
+        )))
     }
 
     /// A file's size and its content as a stream; `not_found` when it is missing.
@@ -266,6 +278,49 @@ impl EvidenceStore {
             ));
         }
         Ok(out)
+    }
+}
+
+/// What writing a file failed with (its causes lead to the I/O error, if any).
+pub type WriteError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A new file being written ([`EvidenceStore::writer`]): into the local folder by a thread of
+/// its own that flushes as it goes ([`folder`]), or into an object store in parts.
+#[derive(Debug)]
+pub enum FileWriter {
+    /// The local folder.
+    Folder(folder::FolderWriter),
+    /// Any other store, in parts of [`EvidenceStore::part_size`], at most two being written.
+    Object(WriteMultipart),
+}
+
+impl FileWriter {
+    /// Writes a chunk, waiting while the store is behind.
+    pub async fn write(&mut self, chunk: Bytes) -> Result<(), WriteError> {
+        match self {
+            FileWriter::Folder(w) => Ok(w.write(chunk).await?),
+            FileWriter::Object(w) => {
+                w.wait_for_capacity(2).await?;
+                w.put(chunk);
+                Ok(())
+            }
+        }
+    }
+
+    /// Completes the file: durable and visible under its id.
+    pub async fn finish(self) -> Result<(), WriteError> {
+        match self {
+            FileWriter::Folder(w) => Ok(w.finish().await?),
+            FileWriter::Object(w) => w.finish().await.map(|_| ()).map_err(Into::into),
+        }
+    }
+
+    /// Gives up; what was written is removed.
+    pub async fn abort(self) -> Result<(), WriteError> {
+        match self {
+            FileWriter::Folder(w) => Ok(w.abort().await?),
+            FileWriter::Object(w) => w.abort().await.map_err(Into::into),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::web::i18n::Lang;
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
+use bytes::Bytes;
 use chamdiem::workflow::{AttachEvidence, EvidenceInput};
 use chamdiem::{Actor, Command};
 use serde_json::{Value, json};
@@ -322,6 +323,46 @@ fn broken(e: MultipartError) -> UploadError {
     }
 }
 
+/// The SHA-256 of a stream, each chunk hashed on a blocking thread while the next one is
+/// received (hashing is the costliest step of an upload; this way it runs beside the
+/// receiving and the writing instead of between them).
+struct Hashing {
+    idle: Option<Sha256>,
+    busy: Option<tokio::task::JoinHandle<Sha256>>,
+}
+
+impl Hashing {
+    fn start() -> Self {
+        Hashing {
+            idle: Some(Sha256::new()),
+            busy: None,
+        }
+    }
+
+    async fn hasher(&mut self) -> AppResult<Sha256> {
+        match (self.busy.take(), self.idle.take()) {
+            (Some(busy), _) => busy
+                .await
+                .map_err(|e| AppError::Internal(format!("hashing an upload failed: {e}"))),
+            (None, Some(idle)) => Ok(idle),
+            (None, None) => Err(AppError::Internal("the upload's hash is gone".into())),
+        }
+    }
+
+    async fn update(&mut self, chunk: Bytes) -> AppResult<()> {
+        let mut hasher = self.hasher().await?;
+        self.busy = Some(tokio::task::spawn_blocking(move || {
+            hasher.update(&chunk);
+            hasher
+        }));
+        Ok(())
+    }
+
+    async fn finish(mut self) -> AppResult<String> {
+        Ok(crate::auth::hex(&self.hasher().await?.finalize()))
+    }
+}
+
 /// Streams one file field into the store under a new id.
 async fn store_file(
     evidence: &EvidenceStore,
@@ -335,7 +376,7 @@ async fn store_file(
     let mut writer = evidence.writer(&id).await?;
     let streamed = async {
         let mut size: u64 = 0;
-        let mut hasher = Sha256::new();
+        let mut hasher = Hashing::start();
         let mut head: Vec<u8> = Vec::new();
         let mut checked = false;
         while let Some(chunk) = within(field.chunk(), limits, deadline)
@@ -350,7 +391,7 @@ async fn store_file(
                 }
                 .into());
             }
-            hasher.update(&chunk);
+            hasher.update(chunk.clone()).await?;
             if !checked {
                 let take = chunk.len().min(kinds::HEAD - head.len());
                 head.extend_from_slice(&chunk[..take]);
@@ -360,10 +401,9 @@ async fn store_file(
                     head = Vec::new();
                 }
             }
-            within(writer.wait_for_capacity(2), limits, deadline)
+            within(writer.write(chunk), limits, deadline)
                 .await?
                 .map_err(|e| write_error(&id, file_name, e))?;
-            writer.put(chunk);
         }
         if size == 0 {
             return Err(UploadError::Empty {
@@ -374,7 +414,7 @@ async fn store_file(
         if !checked {
             signature(kind, &head, file_name)?;
         }
-        Ok::<_, AppError>((size, crate::auth::hex(&hasher.finalize())))
+        Ok::<_, AppError>((size, hasher.finish().await?))
     }
     .await;
     match streamed {
@@ -402,8 +442,8 @@ async fn store_file(
 
 /// A failed write: [`UploadError::StorageFull`] when the store has no room left (the disk or
 /// the quota is full), else an `evidence_store_unavailable` error.
-fn write_error(id: &str, file_name: &str, e: object_store::Error) -> AppError {
-    if is_full(&e) {
+fn write_error(id: &str, file_name: &str, e: super::WriteError) -> AppError {
+    if is_full(&*e) {
         tracing::error!(evidence = %id, error = %e, "the evidence store is full");
         return UploadError::StorageFull {
             file: file_name.to_owned(),
