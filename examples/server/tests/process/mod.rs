@@ -117,6 +117,11 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// What the server wrote to its standard error so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
