@@ -6,10 +6,11 @@
 //!   file at `<evidence-dir>/<evidence id>`, written to a staging file, fsynced, renamed), in
 //!   memory for tests, S3-compatible storage for several instances (`--evidence-store
 //!   s3://…`, the `s3` feature). Moving to another store is configuration.
-//! - Uploads ([`upload`]) stream: each chunk is counted, hashed (on a thread of its own) and
-//!   handed to the store's writer ([`FileWriter`]): in the local folder a thread that writes
-//!   and flushes as the upload goes ([`folder`]); elsewhere the store's multipart writer,
-//!   which holds at most two parts in memory ([`EvidenceStore::part_size`]).
+//! - Uploads ([`upload`]) stream: each chunk is counted, hashed (on a blocking thread while
+//!   the next one arrives) and handed to the store's writer ([`FileWriter`]): in the local
+//!   folder, writes on a blocking thread and early flushes as the upload goes ([`folder`]);
+//!   elsewhere the store's multipart writer, which holds at most two parts in memory
+//!   ([`EvidenceStore::part_size`]).
 //! - The order of writes keeps a rule: **no record points at a missing file**. A file is
 //!   complete in the store before `attach_evidence` records it; it is deleted only after
 //!   `remove_evidence` was accepted. A crash in between leaves an unreferenced file, which
@@ -284,8 +285,8 @@ impl EvidenceStore {
 /// What writing a file failed with (its causes lead to the I/O error, if any).
 pub type WriteError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A new file being written ([`EvidenceStore::writer`]): into the local folder by a thread of
-/// its own that flushes as it goes ([`folder`]), or into an object store in parts.
+/// A new file being written ([`EvidenceStore::writer`]): into the local folder, flushed as it
+/// goes ([`folder`]), or into an object store in parts.
 #[derive(Debug)]
 pub enum FileWriter {
     /// The local folder.
