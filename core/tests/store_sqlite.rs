@@ -280,6 +280,17 @@ fn four_commands(store: &SqliteStore, round: usize) -> Vec<(String, chamdiem::Co
         .collect()
 }
 
+/// The `k`-th of [`four_commands`], by an officer of its unit.
+fn run(
+    store: &SqliteStore,
+    k: usize,
+    id: &str,
+    cmd: &chamdiem::Command,
+) -> chamdiem::Result<chamdiem::store::Executed> {
+    let actor = officer(&format!("u{k}"), &format!("D{}", k + 1));
+    store.execute(id, &actor, cmd, at(5))
+}
+
 /// Runs `commands` from threads of their own while another transaction holds the writer, so
 /// that they queue up and the next holder runs them together; `arm` is called just before
 /// the writer is released. The answers, in order.
@@ -304,16 +315,7 @@ fn as_one_batch(
         let workers: Vec<_> = commands
             .iter()
             .enumerate()
-            .map(|(k, (id, cmd))| {
-                s.spawn(move || {
-                    store.execute(
-                        id,
-                        &officer(&format!("u{k}"), &format!("D{}", k + 1)),
-                        cmd,
-                        at(5),
-                    )
-                })
-            })
+            .map(|(k, (id, cmd))| s.spawn(move || run(store, k, id, cmd)))
             .collect();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while store.waiting_commands() < commands.len() {
@@ -364,14 +366,7 @@ fn commands_waiting_for_the_writer_share_one_commit_and_are_answered_alone() {
     let serial: Vec<_> = commands
         .iter()
         .enumerate()
-        .map(|(k, (id, cmd))| {
-            store.execute(
-                id,
-                &officer(&format!("u{k}"), &format!("D{}", k + 1)),
-                cmd,
-                at(5),
-            )
-        })
+        .map(|(k, (id, cmd))| run(&store, k, id, cmd))
         .collect();
     let serial_ops = faults.operations();
     check(&serial, &before);

@@ -472,18 +472,6 @@ fn group_save(base: u64, group: &[(String, Vec<String>)], mark: &str, pick: u64)
         .into()
 }
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {
     Saves,
@@ -508,7 +496,7 @@ async fn phase(
         let tally = tally.clone();
         let addr = addrs[w % addrs.len()].clone();
         async move {
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((w as u64 + 1) * 0x1000_0001));
+            let mut rng = process::Rng(0x9E37_79B9_7F4A_7C15 ^ ((w as u64 + 1) * 0x1000_0001));
             // The saves phase: this connection's own unit, so no conflict is possible.
             let own = users
                 .iter()
@@ -542,17 +530,9 @@ async fn phase(
                     Phase::Mix => {
                         // Users in turn: this connection serves users w, w + n, w + 2n…
                         let u = &users[(w + k * o.connections) % users.len()];
+                        let path = format!("/api/v1/dossiers/{}", u.dossier);
                         let t = Instant::now();
-                        let r = send(
-                            client,
-                            &addr,
-                            "GET",
-                            &format!("/api/v1/dossiers/{}", u.dossier),
-                            Some(u),
-                            None,
-                            "",
-                        )
-                        .await;
+                        let r = get(client, &addr, u, &path).await;
                         let base = r
                             .as_ref()
                             .ok()
@@ -561,14 +541,11 @@ async fn phase(
                         let gi = rng.below(groups.len() as u64) as usize;
                         let (code, g) = &groups[gi];
                         let t = Instant::now();
-                        let r = send(
+                        let r = get(
                             client,
                             &addr,
-                            "GET",
+                            u,
                             &format!("/api/v1/dossiers/{}/results?group={code}", u.dossier),
-                            Some(u),
-                            None,
-                            "",
                         )
                         .await;
                         record(&mut tally.borrow_mut(), "group", r, t, counted);
@@ -591,18 +568,15 @@ async fn phase(
 }
 
 async fn dossier_version(client: &HttpClient, addr: &str, u: &User) -> u64 {
-    let r = send(
-        client,
-        addr,
-        "GET",
-        &format!("/api/v1/dossiers/{}", u.dossier),
-        Some(u),
-        None,
-        "",
-    )
-    .await
-    .unwrap();
+    let r = get(client, addr, u, &format!("/api/v1/dossiers/{}", u.dossier))
+        .await
+        .unwrap();
     r.json()["view"]["dossier"]["version"].as_u64().unwrap()
+}
+
+/// A GET of `path` in the session of `u`.
+async fn get(client: &HttpClient, addr: &str, u: &User, path: &str) -> Result<Answer, String> {
+    send(client, addr, "GET", path, Some(u), None, "").await
 }
 
 async fn save(client: &HttpClient, addr: &str, u: &User, body: Bytes) -> Result<Answer, String> {
@@ -619,14 +593,11 @@ async fn save(client: &HttpClient, addr: &str, u: &User, body: Bytes) -> Result<
 }
 
 async fn results(client: &HttpClient, addr: &str, u: &User) -> Result<Answer, String> {
-    send(
+    get(
         client,
         addr,
-        "GET",
+        u,
         &format!("/api/v1/dossiers/{}/results", u.dossier),
-        Some(u),
-        None,
-        "",
     )
     .await
 }

@@ -27,18 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A tiny deterministic generator (xorshift), seeded from the clock and printed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 /// Where the server keeps its data, and how the test reads it back.
 enum Backend {
     /// The embedded default: the data folder's SQLite file and evidence folder.
@@ -293,7 +281,7 @@ fn sigkill_under_load(backend: Backend, rounds: usize) {
         .as_nanos() as u64
         | 1;
     eprintln!("seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = process::Rng(seed);
     let mut server = backend.start();
     let auth = login(&server.addr, "hln");
     let (dossier, criteria) = workload(backend.store().as_ref(), "H-LN");

@@ -353,21 +353,31 @@ fn from(ip: [u8; 4], req: Request<Body>) -> Request<Body> {
     req
 }
 
+/// A login attempt through the JSON API from the address `ip`.
+async fn login_from(t: &TestApp, ip: [u8; 4], login: &str, password: &str) -> Resp {
+    t.send(from(
+        ip,
+        json_req(
+            "POST",
+            "/api/v1/auth/login",
+            &json!({"login": login, "password": password}),
+        ),
+    ))
+    .await
+}
+
 #[tokio::test]
 async fn fifty_failures_from_one_address_get_429_with_retry_after() {
     let t = fixture();
     let mut limited = None;
     for i in 0..50 {
-        let r = t
-            .send(from(
-                [198, 51, 100, 7],
-                json_req(
-                    "POST",
-                    "/api/v1/auth/login",
-                    &json!({"login": format!("guess{i}"), "password": "wrong password"}),
-                ),
-            ))
-            .await;
+        let r = login_from(
+            &t,
+            [198, 51, 100, 7],
+            &format!("guess{i}"),
+            "wrong password",
+        )
+        .await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             limited = Some(r);
             break;
@@ -378,16 +388,7 @@ async fn fifty_failures_from_one_address_get_429_with_retry_after() {
     assert_eq!(r.code(), "rate_limited");
     assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
     // Another address is not affected.
-    let ok = t
-        .send(from(
-            [198, 51, 100, 8],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": PASSWORD}),
-            ),
-        ))
-        .await;
+    let ok = login_from(&t, [198, 51, 100, 8], "ua", PASSWORD).await;
     assert_eq!(ok.status, StatusCode::OK);
 }
 
@@ -399,16 +400,13 @@ async fn an_exempt_address_is_not_limited_but_its_accounts_still_back_off() {
     let burst = t.state.config.login_burst as usize;
     // Far more failures than the burst, each on an account of its own: never 429.
     for i in 0..burst * 2 {
-        let r = t
-            .send(from(
-                [198, 51, 100, 9],
-                json_req(
-                    "POST",
-                    "/api/v1/auth/login",
-                    &json!({"login": format!("probe{i}"), "password": "wrong password"}),
-                ),
-            ))
-            .await;
+        let r = login_from(
+            &t,
+            [198, 51, 100, 9],
+            &format!("probe{i}"),
+            "wrong password",
+        )
+        .await;
         assert_eq!(
             r.status,
             StatusCode::UNAUTHORIZED,
@@ -420,16 +418,7 @@ async fn an_exempt_address_is_not_limited_but_its_accounts_still_back_off() {
     let free = t.state.config.account_free_failures as usize;
     let mut statuses = Vec::new();
     for i in 0..free + 2 {
-        let r = t
-            .send(from(
-                [198, 51, 100, 9],
-                json_req(
-                    "POST",
-                    "/api/v1/auth/login",
-                    &json!({"login": "ua", "password": format!("wrong {i}")}),
-                ),
-            ))
-            .await;
+        let r = login_from(&t, [198, 51, 100, 9], "ua", &format!("wrong {i}")).await;
         statuses.push(r.status.as_u16());
     }
     assert!(statuses[..free].iter().all(|s| *s == 401), "{statuses:?}");
@@ -437,16 +426,13 @@ async fn an_exempt_address_is_not_limited_but_its_accounts_still_back_off() {
     // A neighbour address is not exempt.
     let mut limited = false;
     for i in 0..burst + 1 {
-        let r = t
-            .send(from(
-                [198, 51, 100, 10],
-                json_req(
-                    "POST",
-                    "/api/v1/auth/login",
-                    &json!({"login": format!("other{i}"), "password": "wrong password"}),
-                ),
-            ))
-            .await;
+        let r = login_from(
+            &t,
+            [198, 51, 100, 10],
+            &format!("other{i}"),
+            "wrong password",
+        )
+        .await;
         limited |= r.status == StatusCode::TOO_MANY_REQUESTS;
     }
     assert!(limited, "the neighbour address is limited");
@@ -458,16 +444,7 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
     let mut statuses = Vec::new();
     let mut retry = 0;
     for i in 0..50u8 {
-        let r = t
-            .send(from(
-                [203, 0, 113, i],
-                json_req(
-                    "POST",
-                    "/api/v1/auth/login",
-                    &json!({"login": "ua", "password": format!("wrong {i}")}),
-                ),
-            ))
-            .await;
+        let r = login_from(&t, [203, 0, 113, i], "ua", &format!("wrong {i}")).await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             retry = r.header("retry-after").unwrap().parse().unwrap();
         }
@@ -477,29 +454,11 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
     assert!(statuses[..free].iter().all(|s| *s == 401), "{statuses:?}");
     assert!(statuses[free..].iter().all(|s| *s == 429), "{statuses:?}");
     // Even the right password waits…
-    let r = t
-        .send(from(
-            [203, 0, 113, 200],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": PASSWORD}),
-            ),
-        ))
-        .await;
+    let r = login_from(&t, [203, 0, 113, 200], "ua", PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     // …but only until the wait is over: no permanent lock-out.
     t.clock.advance_millis(retry * 1000);
-    let r = t
-        .send(from(
-            [203, 0, 113, 201],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": PASSWORD}),
-            ),
-        ))
-        .await;
+    let r = login_from(&t, [203, 0, 113, 201], "ua", PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
@@ -507,26 +466,8 @@ async fn rotating_addresses_meet_a_per_account_backoff_that_ends() {
 async fn unknown_and_known_accounts_are_indistinguishable() {
     let t = fixture();
     let before = t.state.passwords.verifications();
-    let known = t
-        .send(from(
-            [192, 0, 2, 1],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": "not the password"}),
-            ),
-        ))
-        .await;
-    let unknown = t
-        .send(from(
-            [192, 0, 2, 2],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "nobody-here", "password": "not the password"}),
-            ),
-        ))
-        .await;
+    let known = login_from(&t, [192, 0, 2, 1], "ua", "not the password").await;
+    let unknown = login_from(&t, [192, 0, 2, 2], "nobody-here", "not the password").await;
     assert_eq!(known.status, unknown.status);
     assert_eq!(known.body, unknown.body);
     // Both verified a hash (the unknown one against the dummy hash): the same code path.
@@ -1542,25 +1483,8 @@ async fn the_server_runs_on_postgresql() {
         StatusCode::UNAUTHORIZED
     );
     for i in 0..6u8 {
-        t.send(from(
-            [10, 0, 0, i],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": "wrong wrong"}),
-            ),
-        ))
-        .await;
+        login_from(&t, [10, 0, 0, i], "ua", "wrong wrong").await;
     }
-    let r = t
-        .send(from(
-            [10, 0, 1, 1],
-            json_req(
-                "POST",
-                "/api/v1/auth/login",
-                &json!({"login": "ua", "password": PASSWORD}),
-            ),
-        ))
-        .await;
+    let r = login_from(&t, [10, 0, 1, 1], "ua", PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
